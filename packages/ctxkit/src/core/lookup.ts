@@ -1,0 +1,55 @@
+/**
+ * Walks up a context chain. Every walk is a loop, never recursion, so chains
+ * of any depth work; ctxkit's own contexts are stepped through directly and
+ * a user-written context ends the walk by answering for itself.
+ */
+import type { Context } from './context.js';
+import { EmptyCtx } from './background.js';
+import { cancelCtxKey } from './key.js';
+import { CancelCtx } from './tree.js';
+import { ValueCtx } from './with-value.js';
+import { WithoutCancelCtx } from './without-cancel.js';
+
+/** The value bound to `key` at `c` or its nearest ancestor binding it. */
+export function lookup(c: Context, key: unknown): unknown {
+  for (;;) {
+    if (c instanceof ValueCtx) {
+      if (c._key === key) return c._val;
+      c = c._parent;
+    } else if (c instanceof CancelCtx) {
+      if (key === cancelCtxKey) return c;
+      c = c._parent;
+    } else if (c instanceof WithoutCancelCtx) {
+      if (key === cancelCtxKey) return undefined;
+      c = c._parent;
+    } else if (c instanceof EmptyCtx) {
+      return undefined;
+    } else {
+      return c.value(key);
+    }
+  }
+}
+
+/** The nearest ancestor-or-self that is not a value context. */
+export function skipValues(c: Context): Context {
+  while (c instanceof ValueCtx) c = c._parent;
+  return c;
+}
+
+/** The deadline of `c` in epoch ms, or undefined if it has none. */
+export function deadlineMs(c: Context): number | undefined {
+  for (;;) {
+    if (c instanceof CancelCtx) {
+      const d = c._ownDeadline();
+      if (d !== undefined) return d;
+      c = c._parent;
+    } else if (c instanceof ValueCtx) {
+      c = c._parent;
+    } else if (c instanceof EmptyCtx || c instanceof WithoutCancelCtx) {
+      return undefined;
+    } else {
+      const d = c.deadline();
+      return d === undefined ? undefined : d.getTime();
+    }
+  }
+}

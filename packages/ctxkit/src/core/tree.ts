@@ -1,0 +1,241 @@
+/**
+ * The cancellation tree: registration, removal and the cascade.
+ *
+ * Invariants
+ *  1. A live CancelCtx is a member of at most one children ring: that of its
+ *     nearest cancellable ctxkit ancestor (skipping value contexts), or that
+ *     of the Source standing for its nearest user-written ancestor. It is in
+ *     none when no ancestor can ever be cancelled (background, todo,
+ *     withoutCancel).
+ *  2. Children rings are in derivation order; watcher rings in registration
+ *     order.
+ *  3. A cancelled CancelCtx has `_err` set forever, is a member of no ring,
+ *     has no children and no watchers, and its timer and signal
+ *     registrations are released. So cancelling a million children of a
+ *     long-lived parent leaves that parent's registry exactly as it was.
+ *  4. `_cause` is meaningful only once `_err` is set, and both are written
+ *     together, once.
+ *
+ * Order of one cancellation (`cancelTree`)
+ *  phase 1 — state: the root leaves its parent's ring; then, visiting the
+ *    subtree depth-first in derivation order (a loop over the rings, never
+ *    recursion), every context records err and cause, releases its timer and
+ *    signal registrations, and leaves its parent's ring. Contexts that have
+ *    a signal or watchers are remembered in visiting order.
+ *  phase 2 — notification: for each remembered context, ancestor first, its
+ *    signal is aborted (listeners run now) and its watchers fire (afterFunc
+ *    callbacks are queued as microtasks; the async helpers settle).
+ *  No user code runs during phase 1, so no listener or callback ever sees a
+ *  half-cancelled subtree.
+ */
+import type { Context } from './context.js';
+import { Ctx } from './ctx.js';
+import { EmptyCtx } from './background.js';
+import { cancelCtxKey } from './key.js';
+import { Canceled } from './errors.js';
+import { deadlineMs, lookup, skipValues } from './lookup.js';
+import { WithoutCancelCtx } from './without-cancel.js';
+import { type FnNode, Links, type RingNode, append, appendFn, unlinkFn, unlinkMember } from './ring.js';
+import { joinForeign } from './foreign.js';
+
+/**
+ * A cancellable context (Go's cancelCtx). Seven fields and nothing else:
+ * its signal, registries and watchers are created only when first needed.
+ */
+export class CancelCtx extends Ctx implements RingNode {
+  _parent: Context;
+  /** undefined until cancelled; set once, by the first cancellation. */
+  _err: Error | undefined;
+  /** the cause of the winning cancellation; set with `_err`. */
+  _cause: unknown;
+  /** children and watcher rings; created on first child or watcher. */
+  _links: Links | undefined;
+  /** membership in the parent's (or a Source's) children ring. */
+  _next: RingNode | undefined;
+  _prev: RingNode | undefined;
+  /** created on first read of `.signal`. */
+  _ctrl: AbortController | undefined;
+
+  constructor(parent: Context) {
+    super();
+    this._parent = parent;
+    this._err = undefined;
+    this._cause = undefined;
+    this._links = undefined;
+    this._next = undefined;
+    this._prev = undefined;
+    this._ctrl = undefined;
+  }
+  deadline(): Date | undefined {
+    const d = deadlineMs(this);
+    return d === undefined ? undefined : new Date(d);
+  }
+  get signal(): AbortSignal {
+    let c = this._ctrl;
+    if (c === undefined) {
+      c = this._ctrl = new AbortController();
+      // Cancelled before anyone looked: the first reader gets it pre-aborted.
+      if (this._err !== undefined) c.abort(this._err);
+    }
+    return c.signal;
+  }
+  err(): Error | undefined {
+    return this._err;
+  }
+  value(key: unknown): any {
+    return key === cancelCtxKey ? this : lookup(this._parent, key);
+  }
+  _label(): string {
+    return '.WithCancel';
+  }
+  _up(): Context {
+    return this._parent;
+  }
+  /** The deadline this context sets itself (epoch ms); none for plain cancel contexts. */
+  _ownDeadline(): number | undefined {
+    return undefined;
+  }
+  /** Releases timers and foreign registrations; runs in phase 1 of a cancellation. */
+  _release(): void {}
+}
+
+/**
+ * Links a new `child` into the tree below `parent`: into the children ring
+ * of the nearest cancellable ancestor, or of the Source standing for a
+ * user-written ancestor. A child of an already-cancelled parent is born
+ * cancelled with the parent's err and cause and is linked nowhere.
+ */
+export function attach(child: CancelCtx, parent: Context): void {
+  const p = skipValues(parent);
+  if (p instanceof CancelCtx) {
+    if (p._err !== undefined) {
+      child._err = p._err;
+      child._cause = p._cause;
+      return;
+    }
+    append((p._links ??= new Links(p)), child);
+    return;
+  }
+  if (p instanceof EmptyCtx || p instanceof WithoutCancelCtx) return;
+  joinForeign(child, p);
+}
+
+/**
+ * Cancels `root` and its subtree with `err` and `cause`, in the two phases
+ * described at the top of this module. A no-op if `root` is already
+ * cancelled: the first cancellation wins.
+ */
+export function cancelTree(root: CancelCtx, err: Error, cause: unknown): void {
+  if (root._err !== undefined) return;
+  if (root._next !== undefined) unlinkMember(root);
+  let pending: CancelCtx[] | undefined;
+  let n = root;
+  visit: for (;;) {
+    n._err = err;
+    n._cause = cause;
+    n._release();
+    const l = n._links;
+    if (n._ctrl !== undefined || (l !== undefined && l._fnext !== l)) (pending ??= []).push(n);
+    if (l !== undefined && l._next !== l) {
+      n = l._next as CancelCtx;
+      continue;
+    }
+    // n's subtree is done: drop its registries, then move to its next
+    // sibling, or climb to the parent whose children are now all done.
+    for (;;) {
+      const nl = n._links;
+      if (nl !== undefined && nl._fnext === nl) n._links = undefined;
+      if (n === root) break visit;
+      const s = n._prev as Links;
+      const x = n._next!;
+      s._next = x;
+      x._prev = s;
+      n._next = undefined;
+      n._prev = undefined;
+      if (x !== s) {
+        n = x as CancelCtx;
+        continue visit;
+      }
+      n = s._owner as CancelCtx;
+    }
+  }
+  if (pending === undefined) return;
+  for (let i = 0; i < pending.length; i++) notify(pending[i]!);
+}
+
+/** Phase 2 for one context: abort its signal, then fire its watchers in order. */
+function notify(n: CancelCtx): void {
+  const c = n._ctrl;
+  if (c !== undefined && !c.signal.aborted) c.abort(n._err);
+  const l = n._links;
+  if (l === undefined) return;
+  n._links = undefined;
+  let w = l._fnext;
+  while (w !== l) {
+    const next = w._fnext!;
+    w._fnext = undefined;
+    w._fprev = undefined;
+    (w as Watch)._fire();
+    w = next;
+  }
+}
+
+/**
+ * Something waiting for a context's cancellation without a signal or a
+ * closure of its own on the context: afterFunc callbacks and the async
+ * helpers. It sits in the watcher ring of the nearest cancellable context.
+ */
+export abstract class Watch implements FnNode {
+  _fnext: FnNode | undefined;
+  _fprev: FnNode | undefined;
+  /** The context whose watcher ring holds this watch. */
+  _cc: CancelCtx | undefined;
+  /** True when `_cc` is a private child made to watch a user-written context. */
+  _own: boolean;
+  constructor() {
+    this._fnext = undefined;
+    this._fprev = undefined;
+    this._cc = undefined;
+    this._own = false;
+  }
+  /** Runs in phase 2 of the cancellation; must not run user code synchronously. */
+  abstract _fire(): void;
+}
+
+/** `watch` outcome: `ctx` is already cancelled; `w` was not registered. */
+export const CANCELLED = -1;
+/** `watch` outcome: `ctx` can never be cancelled; `w` was not registered. */
+export const NEVER = 0;
+/** `watch` outcome: `w` fires when `ctx` is cancelled, unless unwatched first. */
+export const REGISTERED = 1;
+export type Watched = typeof CANCELLED | typeof NEVER | typeof REGISTERED;
+
+/** Registers `w` to fire when `ctx` is cancelled. */
+export function watch(ctx: Context, w: Watch): Watched {
+  const c = skipValues(ctx);
+  if (c instanceof CancelCtx) {
+    if (c._err !== undefined) return CANCELLED;
+    w._cc = c;
+    appendFn((c._links ??= new Links(c)), w);
+    return REGISTERED;
+  }
+  if (c instanceof EmptyCtx || c instanceof WithoutCancelCtx) return NEVER;
+  // A user-written context: watch it through a private child, so that all
+  // watchers of one such context share its one Source registration.
+  const own = new CancelCtx(c);
+  attach(own, c);
+  if (own._err !== undefined) return CANCELLED;
+  w._cc = own;
+  w._own = true;
+  appendFn((own._links = new Links(own)), w);
+  return REGISTERED;
+}
+
+/** Removes `w` from its watcher ring (and its private child, if any). */
+export function unwatch(w: Watch): void {
+  if (w._fnext !== undefined) unlinkFn(w);
+  if (w._own) {
+    w._own = false;
+    cancelTree(w._cc!, Canceled, Canceled);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Context } from './context.js';
+import { Watch, unwatch } from './tree.js';
+import { deadlineMs } from './lookup.js';
+import { Hold, stopTimer } from './timers.js';
+
+/**
+ * A pending promise of one of the async helpers, waiting on a context.
+ * Whichever settles it first (the context, the helper's own timer, the
+ * raced promise) releases everything else it holds, so nothing outlives it.
+ */
+export class Waiter extends Watch {
+  _ctx: Context;
+  _resolve: (v?: any) => void;
+  _reject: ((e: unknown) => void) | undefined;
+  /** sleep's own timer */
+  _timer: unknown;
+  /** sleep's target instant when its delay needs chained timers; else NaN */
+  _at: number;
+  /** keeps the process alive until the context's deadline */
+  _hold: Hold | undefined;
+  constructor(ctx: Context, resolve: (v?: any) => void, reject: ((e: unknown) => void) | undefined) {
+    super();
+    this._ctx = ctx;
+    this._resolve = resolve;
+    this._reject = reject;
+    this._timer = undefined;
+    this._at = NaN;
+    this._hold = undefined;
+  }
+  /** The context was cancelled: reject with its err (or resolve, for done()). */
+  _fire(): void {
+    this._drop();
+    const reject = this._reject;
+    if (reject === undefined) this._resolve();
+    else reject(this._ctx.err());
+  }
+  /** Settled by something else: leave the context's watcher ring. */
+  _settle(): void {
+    unwatch(this);
+    this._drop();
+  }
+  /** Keeps the process alive until the context's deadline, if it has one. */
+  _holdForDeadline(): void {
+    const d = deadlineMs(this._ctx);
+    if (d !== undefined) this._hold = new Hold(d);
+  }
+  _drop(): void {
+    const t = this._timer;
+    if (t !== undefined) {
+      this._timer = undefined;
+      stopTimer(t);
+    }
+    const h = this._hold;
+    if (h !== undefined) {
+      this._hold = undefined;
+      h.release();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { Context, Key } from './context.js';
+import { Ctx } from './ctx.js';
+import { deadlineMs, lookup, skipValues } from './lookup.js';
+import { checkParent } from './validate.js';
+import { stringify } from './describe.js';
+
+/** A context binding one key to one value; everything else is its parent's. */
+export class ValueCtx extends Ctx {
+  _parent: Context;
+  _key: unknown;
+  _val: unknown;
+  constructor(parent: Context, key: unknown, val: unknown) {
+    super();
+    this._parent = parent;
+    this._key = key;
+    this._val = val;
+  }
+  deadline(): Date | undefined {
+    const d = deadlineMs(this._parent);
+    return d === undefined ? undefined : new Date(d);
+  }
+  // err and signal belong to the nearest non-value ancestor; the walk is a
+  // loop so that a million stacked values cannot overflow the stack.
+  get signal(): AbortSignal {
+    return skipValues(this._parent).signal;
+  }
+  err(): Error | undefined {
+    return skipValues(this._parent).err();
+  }
+  value(key: unknown): any {
+    return this._key === key ? this._val : lookup(this._parent, key);
+  }
+  _label(): string {
+    return `.WithValue(${stringify(this._key)}, ${stringify(this._val)})`;
+  }
+  _up(): Context {
+    return this._parent;
+  }
+}
+
+/**
+ * Returns a copy of `parent` in which `key` is bound to `val`: `value(key)`
+ * on the result and its descendants returns `val` unless a nearer context
+ * binds `key` again. Everything else (deadline, cancellation, other values)
+ * is the parent's. Keys compare with `===`; use {@link createKey} for a typed
+ * key that cannot collide with another package's.
+ *
+ * Values are for request-scoped data that crosses API boundaries, not for
+ * optional parameters, and should be immutable: every descendant sees the
+ * same object.
+ *
+ * @throws {TypeError} if `parent` is null/undefined ("cannot create context
+ *   from nil parent") or `key` is null/undefined ("nil key").
+ */
+export function withValue<T>(parent: Context, key: Key<T>, val: T): Context;
+export function withValue(parent: Context, key: unknown, val: unknown): Context;
+export function withValue(parent: Context, key: unknown, val: unknown): Context {
+  checkParent(parent, 'withValue');
+  if (key === null || key === undefined) {
+    throw new TypeError(`ctxkit.withValue: nil key (argument "key" is ${key})`);
+  }
+  return new ValueCtx(parent, key, val);
+}

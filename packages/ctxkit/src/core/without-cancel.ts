@@ -1,0 +1,50 @@
+import type { Context } from './context.js';
+import { Ctx } from './ctx.js';
+import { cancelCtxKey } from './key.js';
+import { lookup } from './lookup.js';
+import { checkParent } from './validate.js';
+
+/** A context that keeps its parent's values and drops everything else. */
+export class WithoutCancelCtx extends Ctx {
+  _parent: Context;
+  _sig: AbortSignal | undefined;
+  constructor(parent: Context) {
+    super();
+    this._parent = parent;
+    this._sig = undefined;
+  }
+  deadline(): undefined {
+    return undefined;
+  }
+  // Each detached context gets its own never-aborting signal: a shared one
+  // would collect the listeners of every request that ever read it.
+  get signal(): AbortSignal {
+    return (this._sig ??= new AbortController().signal);
+  }
+  err(): undefined {
+    return undefined;
+  }
+  value(key: unknown): any {
+    return key === cancelCtxKey ? undefined : lookup(this._parent, key);
+  }
+  _label(): string {
+    return '.WithoutCancel';
+  }
+  _up(): Context {
+    return this._parent;
+  }
+}
+
+/**
+ * Returns a context that carries `parent`'s values but is never cancelled:
+ * no deadline, `err()` and `cause()` always `undefined`, a signal that never
+ * aborts. Contexts derived from it are not cancelled when `parent` is, so it
+ * is the boundary for work that must outlive a request (audit logging,
+ * cache warming); give such work its own timeout below it.
+ *
+ * @throws {TypeError} if `parent` is null/undefined.
+ */
+export function withoutCancel(parent: Context): Context {
+  checkParent(parent, 'withoutCancel');
+  return new WithoutCancelCtx(parent);
+}
