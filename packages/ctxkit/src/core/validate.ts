@@ -67,10 +67,10 @@ export function toDurationMs(ms: unknown, fn: string, arg: string): number {
   return ms;
 }
 
-/** The epoch ms `ms` from now, with the same conventions as {@link toDeadlineMs}. */
-export function deadlineIn(ms: number): number {
+/** The epoch ms `ms` after `now`, with the same conventions as {@link toDeadlineMs}. */
+export function deadlineIn(ms: number, now: number): number {
   if (ms === Infinity) return Infinity;
-  const at = Date.now() + ms;
+  const at = now + ms;
   if (at > MAX_DATE_MS) return Infinity;
   if (at < -MAX_DATE_MS) return -MAX_DATE_MS;
   return at;

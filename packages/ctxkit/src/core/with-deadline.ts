@@ -47,7 +47,11 @@ function onDeadline(c: TimerCtx): void {
   else cancelTree(c, DeadlineExceeded, c._dcause);
 }
 
-function derive(parent: Context, at: number, cause: unknown): [Context, CancelFunc] {
+/**
+ * `now` is the clock reading the caller already took (withTimeout), or NaN
+ * to read it here: Date.now() costs about as much as the rest of a derive.
+ */
+function derive(parent: Context, at: number, cause: unknown, now: number): [Context, CancelFunc] {
   const cur = at === Infinity ? undefined : deadlineMs(parent);
   if (at === Infinity || (cur !== undefined && cur < at)) {
     // No deadline of its own, or the parent's is strictly earlier: a plain
@@ -59,7 +63,7 @@ function derive(parent: Context, at: number, cause: unknown): [Context, CancelFu
   const c = new TimerCtx(parent, at, cause === undefined || cause === null ? DeadlineExceeded : cause);
   attach(c, parent);
   if (c._err === undefined) {
-    const rem = at - Date.now();
+    const rem = at - (now === now ? now : Date.now());
     if (rem <= 0) cancelTree(c, DeadlineExceeded, c._dcause);
     else c._timer = startTimer(onDeadline, rem, c, false);
   }
@@ -86,7 +90,7 @@ function derive(parent: Context, at: number, cause: unknown): [Context, CancelFu
  */
 export function withDeadline(parent: Context, d: Date | number): [Context, CancelFunc] {
   checkParent(parent, 'withDeadline');
-  return derive(parent, toDeadlineMs(d, 'withDeadline'), undefined);
+  return derive(parent, toDeadlineMs(d, 'withDeadline'), undefined, NaN);
 }
 
 /**
@@ -99,7 +103,7 @@ export function withDeadline(parent: Context, d: Date | number): [Context, Cance
  */
 export function withDeadlineCause(parent: Context, d: Date | number, cause: unknown): [Context, CancelFunc] {
   checkParent(parent, 'withDeadlineCause');
-  return derive(parent, toDeadlineMs(d, 'withDeadlineCause'), cause);
+  return derive(parent, toDeadlineMs(d, 'withDeadlineCause'), cause, NaN);
 }
 
 /**
@@ -114,7 +118,9 @@ export function withDeadlineCause(parent: Context, d: Date | number, cause: unkn
  */
 export function withTimeout(parent: Context, ms: number): [Context, CancelFunc] {
   checkParent(parent, 'withTimeout');
-  return derive(parent, deadlineIn(toDurationMs(ms, 'withTimeout', 'ms')), undefined);
+  const d = toDurationMs(ms, 'withTimeout', 'ms');
+  const now = Date.now();
+  return derive(parent, deadlineIn(d, now), undefined, now);
 }
 
 /**
@@ -124,5 +130,7 @@ export function withTimeout(parent: Context, ms: number): [Context, CancelFunc] 
  */
 export function withTimeoutCause(parent: Context, ms: number, cause: unknown): [Context, CancelFunc] {
   checkParent(parent, 'withTimeoutCause');
-  return derive(parent, deadlineIn(toDurationMs(ms, 'withTimeoutCause', 'ms')), cause);
+  const d = toDurationMs(ms, 'withTimeoutCause', 'ms');
+  const now = Date.now();
+  return derive(parent, deadlineIn(d, now), cause, now);
 }

@@ -1,0 +1,45 @@
+// Runs inside headless Chromium (see browser.test.ts); plain JS so that no
+// test-runner transform touches it.
+import * as c from '/ctxkit.js';
+
+export async function run(origin) {
+  const out = {};
+  const [root, cancelRoot] = c.withCancel(c.background());
+  const [a] = c.withCancelCause(root);
+  const [sibling, cancelSibling] = c.withCancel(c.background());
+  const order = [];
+  root.signal.addEventListener('abort', () => order.push('root:' + String(a.err()?.message)));
+  a.signal.addEventListener('abort', () => order.push('a'));
+  c.afterFunc(a, () => order.push('afterFunc'));
+  cancelRoot();
+  order.push('returned');
+  await Promise.resolve();
+  await Promise.resolve();
+  out.order = order;
+  out.siblingLive = sibling.err() === undefined;
+  cancelSibling();
+  out.reasonIsErr = a.signal.reason === a.err() && a.err() === c.Canceled;
+
+  const [t, cancelT] = c.withTimeout(c.background(), 20);
+  await c.done(t);
+  out.timeoutErr = t.err() === c.DeadlineExceeded && t.err().name === 'TimeoutError';
+  cancelT();
+
+  const [f, cancelF] = c.withTimeout(c.background(), 50);
+  try {
+    await fetch(origin + '/slow', { signal: f.signal });
+    out.fetch = 'resolved';
+  } catch (e) {
+    out.fetch = e === c.DeadlineExceeded ? 'DeadlineExceeded' : String(e);
+  }
+  cancelF();
+
+  const k = c.createKey('rid');
+  out.describe = String(c.withCancel(c.withValue(c.todo(), k, 'r-1'))[0]);
+  const [s, cancelS] = c.withCancel(c.background());
+  const slept = c.sleep(s, 10_000).catch((e) => (e === c.Canceled ? 'Canceled' : e));
+  cancelS();
+  out.sleep = await slept;
+  out.disposable = typeof cancelS[Symbol.dispose ?? Symbol()] ;
+  return out;
+}
