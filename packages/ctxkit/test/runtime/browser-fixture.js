@@ -1,5 +1,6 @@
 // Runs inside headless Chromium (see browser.test.ts); plain JS so that no
 // test-runner transform touches it.
+/* global fetch */
 import * as c from '/ctxkit.js';
 
 export async function run(origin) {
