@@ -199,6 +199,36 @@ heading('Async helpers: sleep, race, done — they clean up after themselves');
 }
 
 // ---------------------------------------------------------------------------
+heading('User-written contexts are valid parents');
+{
+  // E.g. a framework's own request object: anything implementing Context.
+  class Job implements Context {
+    #ctrl = new AbortController();
+    deadline(): undefined {
+      return undefined;
+    }
+    get signal(): AbortSignal {
+      return this.#ctrl.signal;
+    }
+    err(): Error | undefined {
+      return this.#ctrl.signal.aborted ? Canceled : undefined;
+    }
+    value(_key: unknown): undefined {
+      return undefined;
+    }
+    stop(): void {
+      this.#ctrl.abort(Canceled);
+    }
+  }
+  const job = new Job();
+  const children = Array.from({ length: 3 }, () => withCancel(job));
+  say(String(children[0]![0]), '— 3 children, one listener on the job\'s signal between them');
+  job.stop();
+  say('job.stop():', children.map(([c], i) => state(`child ${i}`, c)).join(', '));
+  for (const [, cancel] of children) cancel(); // no-ops now, but always call it
+}
+
+// ---------------------------------------------------------------------------
 heading('`using`: the cancel function is Disposable (Go\'s defer cancel())');
 {
   let seen: Context;
