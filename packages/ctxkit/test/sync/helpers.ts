@@ -1,0 +1,100 @@
+/**
+ * Fixtures of the sync tests: white-box views of a context's registries,
+ * microtask flushing, deferreds, a fake clock that leaves setImmediate real,
+ * and an unhandled-rejection collector.
+ */
+import { vi } from 'vitest';
+import type { Context } from '../../src/index.js';
+import { CancelCtx } from '../../src/core/tree.js';
+import type { FnNode, RingNode } from '../../src/core/ring.js';
+
+/**
+ * Everything registered on a ctxkit context: its children (including the
+ * private children made to watch user-written contexts) and its watchers
+ * (afterFunc, done, race, sleep). White-box: reads `_links`.
+ */
+export function registrations(ctx: Context): number {
+  if (!(ctx instanceof CancelCtx)) throw new Error('not a ctxkit CancelCtx');
+  const l = ctx._links;
+  if (l === undefined) return 0;
+  let k = 0;
+  for (let n: RingNode = l._next; n !== l; n = n._next!) k++;
+  for (let n: FnNode = l._fnext; n !== l; n = n._fnext!) k++;
+  return k;
+}
+
+/** Lets every pending promise reaction, and the ones they queue, run (a real macrotask turn). */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Lets `rounds` promise reactions run, without leaving the current macrotask. */
+export async function ticks(rounds = 30): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+/**
+ * Fakes the clock (setTimeout, setInterval, Date) but not setImmediate or
+ * microtasks, so {@link flush} still works. Undo with `vi.useRealTimers()`.
+ */
+export function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
+
+export interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export type Settled = 'pending' | 'fulfilled' | 'rejected';
+
+/** Tracks a promise's state as it settles (handles its rejection). */
+export function track(p: Promise<unknown>): { readonly state: Settled; readonly value: unknown } {
+  const t = { state: 'pending' as Settled, value: undefined as unknown };
+  p.then(
+    (v) => {
+      t.state = 'fulfilled';
+      t.value = v;
+    },
+    (e: unknown) => {
+      t.state = 'rejected';
+      t.value = e;
+    },
+  );
+  return t;
+}
+
+/**
+ * Runs `body`, then lets two macrotask turns pass (Node reports unhandled
+ * rejections after the microtask queue drains), collecting every
+ * 'unhandledRejection' the process reports meanwhile. Vitest's own listener
+ * is set aside so that a collected rejection does not fail the run by
+ * itself: the caller asserts on the list.
+ */
+export async function collectUnhandled(body: () => void | Promise<void>): Promise<unknown[]> {
+  const saved = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  const reasons: unknown[] = [];
+  const onRejection = (reason: unknown) => reasons.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    await body();
+    await flush();
+    await flush();
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    for (const l of saved) process.on('unhandledRejection', l);
+  }
+  return reasons;
+}
