@@ -100,8 +100,9 @@ export class Mutex {
     for (let w = this._head; w !== undefined; w = this._head) {
       unlink(this, w);
       if (w._ctx.err() !== undefined) {
-        // Cancelled in this tick, before its rejection ran: skip it.
+        // Cancelled in this tick, before its rejection ran: reject it, skip it.
         w._state = DONE;
+        w._reject(w._ctx.err());
         continue;
       }
       w._state = GRANTED;

@@ -141,9 +141,10 @@ export class Semaphore {
     for (let w = this._head; w !== undefined; w = this._head) {
       if (w._ctx.err() !== undefined) {
         // Cancelled in this tick, before its rejection ran: it must not be
-        // granted. Its race() rejects it; drop it and look behind it.
+        // granted. Drop it, reject it, and look behind it.
         unlink(this, w);
         w._state = DONE;
+        w._reject(w._ctx.err());
         continue;
       }
       // Head-of-line blocking: serving smaller waiters behind a large one

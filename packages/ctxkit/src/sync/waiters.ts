@@ -16,7 +16,9 @@
  * Order of a grant racing a cancellation (x/sync's rule: an acquire whose
  * context is done when it wakes reports the error and holds nothing)
  *  - cancelled first, granted in the same tick: the owner sees `ctx.err()`
- *    set when it reaches the waiter, drops it (DONE) and grants the next.
+ *    set when it reaches the waiter, drops it (DONE), rejects it with that
+ *    error (without waiting for the context's notification, which a
+ *    user-written context may deliver later) and grants the next.
  *  - granted first, cancelled in the same tick: `race()` rejects before the
  *    grant can resolve it; the owner's `_abandon` sees GRANTED and gives the
  *    weight back (waking whoever is next), and the caller gets `ctx.err()`.
@@ -35,8 +37,9 @@ export class Waiter {
   /** the weight asked for */
   _n: number;
   _state: number;
-  /** resolves the promise `race()` waits on; set by the executor. */
+  /** settle the promise `race()` waits on; set by the executor. */
   _resolve!: () => void;
+  _reject!: (err: unknown) => void;
   constructor(ctx: Context, n: number) {
     this._next = undefined;
     this._prev = undefined;
@@ -95,8 +98,9 @@ export function waitForCancel(ctx: Context): Promise<void> {
  * `Acquire` waits for its timer.
  */
 export function enqueue(q: Owner, w: Waiter): Promise<void> {
-  const granted = new Promise<void>((resolve) => {
+  const granted = new Promise<void>((resolve, reject) => {
     w._resolve = resolve;
+    w._reject = reject;
   });
   push(q, w);
   return race(w._ctx, granted).then(undefined, (err: unknown) => {

@@ -1,6 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   Canceled,
+  type Context,
   DeadlineExceeded,
   background,
   isDeadlineExceeded,
@@ -223,6 +225,28 @@ describe('Mutex: lock', () => {
     expect(mu._head).toBeUndefined();
     mu.unlock();
     expect(mu.tryLock()).toBe(true);
+  });
+
+  it('rejects, at the hand-over, a waiter whose user-written context reports err() before it notifies', async () => {
+    const ac = new AbortController();
+    let err: Error | undefined = undefined;
+    const user: Context = {
+      deadline: () => undefined,
+      signal: ac.signal, // never aborted: this context is slow to notify
+      err: () => err,
+      value: () => undefined,
+    };
+    const mu = new Mutex();
+    await mu.lock(background());
+    const a = track(mu.lock(user));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    err = new Error('user context ended');
+    mu.unlock();
+    await flush();
+    expect(a.state).toBe('rejected');
+    expect(a.value).toBe(err);
+    expect(mu.tryLock()).toBe(true);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('does not let tryLock barge past a waiter', async () => {
