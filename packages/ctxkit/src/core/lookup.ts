@@ -4,11 +4,16 @@
  * a user-written context ends the walk by answering for itself.
  */
 import type { Context } from './context.js';
-import { EmptyCtx } from './background.js';
+import { EmptyCtx, background, todo } from './background.js';
 import { cancelCtxKey } from './key.js';
 import { CancelCtx } from './tree.js';
 import { ValueCtx } from './with-value.js';
 import { WithoutCancelCtx } from './without-cancel.js';
+
+// The two roots, compared by identity: most walks that miss end at one, and
+// an identity check is much cheaper there than the instanceof chain below.
+const BACKGROUND = background();
+const TODO = todo();
 
 /** The value bound to `key` at `c` or its nearest ancestor binding it. */
 export function lookup(c: Context, key: unknown): unknown {
@@ -16,6 +21,8 @@ export function lookup(c: Context, key: unknown): unknown {
     if (c instanceof ValueCtx) {
       if (c._key === key) return c._val;
       c = c._parent;
+    } else if (c === BACKGROUND || c === TODO) {
+      return undefined;
     } else if (c instanceof CancelCtx) {
       if (key === cancelCtxKey) return c;
       c = c._parent;
