@@ -1,7 +1,7 @@
 import type { Context } from './context.js';
 import { Canceled } from './errors.js';
 import { Source, append } from './ring.js';
-import { type CancelCtx, cancelTree } from './tree.js';
+import { type CancelCtx, cancelTree, notifyAll } from './tree.js';
 import { cause } from './cause.js';
 
 /** One Source per user-written parent that currently has ctxkit children. */
@@ -62,7 +62,11 @@ class ForeignSource extends Source {
     const src = this._src;
     const err = src.err() ?? Canceled;
     const why = cause(src) ?? err;
-    while (this._next !== this) cancelTree(this._next as CancelCtx, err, why);
+    // Mark every child's subtree before notifying any: no listener sees a
+    // sibling still live.
+    const batch: CancelCtx[] = [];
+    while (this._next !== this) cancelTree(this._next as CancelCtx, err, why, batch);
+    notifyAll(batch);
   }
 }
 

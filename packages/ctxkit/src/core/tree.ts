@@ -17,11 +17,14 @@
  *     together, once.
  *
  * Order of one cancellation (`cancelTree`)
- *  phase 1 — state: the root leaves its parent's ring; then, visiting the
- *    subtree depth-first in derivation order (a loop over the rings, never
- *    recursion), every context records err and cause, releases its timer and
- *    signal registrations, and leaves its parent's ring. Contexts that have
- *    a signal or watchers are remembered in visiting order.
+ *  phase 1 — state: visiting the subtree depth-first in derivation order (a
+ *    loop over the rings, never recursion), every context records err and
+ *    cause, releases its timer and signal registrations, and leaves its
+ *    parent's ring; the root leaves its parent's ring last (if that empties
+ *    a user-written parent's Source, its stop() sees the subtree cancelled).
+ *    Contexts that have a signal or watchers are remembered in visiting
+ *    order. Several roots cancelled by one event (a user-written parent, an
+ *    AbortSignal) share one phase 1 before any is notified.
  *  phase 2 — notification: for each remembered context, ancestor first, its
  *    signal is aborted (listeners run now) and its watchers fire (afterFunc
  *    callbacks are queued as microtasks; the async helpers settle).
@@ -123,12 +126,14 @@ export function attach(child: CancelCtx, parent: Context): void {
 /**
  * Cancels `root` and its subtree with `err` and `cause`, in the two phases
  * described at the top of this module. A no-op if `root` is already
- * cancelled: the first cancellation wins.
+ * cancelled: the first cancellation wins. With `batch`, phase 2 is left to
+ * the caller: the contexts to notify are appended to `batch` for
+ * {@link notifyAll}, so that several roots cancelled by one event (a
+ * user-written parent, a signal) are all marked before any is notified.
  */
-export function cancelTree(root: CancelCtx, err: Error, cause: unknown): void {
+export function cancelTree(root: CancelCtx, err: Error, cause: unknown, batch?: CancelCtx[]): void {
   if (root._err !== undefined) return;
-  if (root._next !== undefined) unlinkMember(root);
-  let pending: CancelCtx[] | undefined;
+  let pending: CancelCtx[] | undefined = batch;
   let n = root;
   visit: for (;;) {
     n._err = err;
@@ -159,7 +164,14 @@ export function cancelTree(root: CancelCtx, err: Error, cause: unknown): void {
       n = s._owner as CancelCtx;
     }
   }
-  if (pending === undefined) return;
+  // Leave the parent's ring last: emptying a Source's ring calls a
+  // user-written context's stop(), which must see this subtree cancelled.
+  if (root._next !== undefined) unlinkMember(root);
+  if (batch === undefined && pending !== undefined) notifyAll(pending);
+}
+
+/** Phase 2 of cancellations marked with a shared `batch` (see {@link cancelTree}). */
+export function notifyAll(pending: CancelCtx[]): void {
   for (let i = 0; i < pending.length; i++) notify(pending[i]!);
 }
 

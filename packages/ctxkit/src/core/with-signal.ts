@@ -1,7 +1,7 @@
 import type { CancelFunc, Context } from './context.js';
 import { Canceled, DeadlineExceeded } from './errors.js';
 import { type RingNode, Source, append, unlinkMember } from './ring.js';
-import { CancelCtx, attach, cancelTree } from './tree.js';
+import { CancelCtx, attach, cancelTree, notifyAll } from './tree.js';
 import { cancelFunc } from './with-cancel.js';
 import { checkParent } from './validate.js';
 
@@ -38,7 +38,10 @@ class SignalSource extends Source {
   _fire(): void {
     const reason: unknown = this._signal.reason;
     const err = errFromReason(reason);
-    while (this._next !== this) cancelTree((this._next as SignalReg)._ctx, err, reason);
+    // Mark every context before notifying any (see cancelTree's batch).
+    const batch: CancelCtx[] = [];
+    while (this._next !== this) cancelTree((this._next as SignalReg)._ctx, err, reason, batch);
+    notifyAll(batch);
   }
 }
 

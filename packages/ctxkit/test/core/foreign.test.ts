@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type Context,
   Canceled,
   afterFunc,
   background,
@@ -84,6 +85,21 @@ describe.each([
     expect(f).toHaveBeenCalledTimes(1);
     expect(await state(d)).toBe('fulfilled');
     await expect(r).rejects.toBe(err);
+  });
+
+  it('cancels all its ctxkit descendants before any of their abort listeners runs', () => {
+    const parent = make();
+    const [a] = withCancel(parent);
+    const [b] = withCancel(withValue(parent, 'k', 1));
+    const [b1] = withCancel(b);
+    const err = new Error('all at once');
+    const seen: unknown[] = [];
+    a.signal.addEventListener('abort', () => seen.push(b.err(), b1.err()));
+    const order: string[] = [];
+    for (const [name, c] of [['a', a], ['b', b], ['b1', b1]] as const) c.signal.addEventListener('abort', () => order.push(name));
+    parent.cancel(err);
+    expect(seen).toEqual([err, err]);
+    expect(order).toEqual(['a', 'b', 'b1']);
   });
 
   it('lets a child cancelled by hand report Canceled, not the parent err', () => {
@@ -186,6 +202,24 @@ describe('a user-written parent with afterFunc', () => {
     parent.cancel(err);
     expect(child.err()).toBe(err);
     cancel();
+  });
+
+  it('calls its stop() only once the child being cancelled reports err()', () => {
+    const parent = new UserAfterFuncCtx();
+    const box: { child?: Context } = {};
+    let seen: unknown = 'not called';
+    const register = parent.afterFunc.bind(parent);
+    parent.afterFunc = (f) => {
+      const s = register(f);
+      return () => {
+        seen = box.child!.err();
+        return s();
+      };
+    };
+    const [child, cancel] = withCancel(parent);
+    box.child = child;
+    cancel();
+    expect(seen).toBe(Canceled);
   });
 
   it('does not stop a registration that has already fired', () => {

@@ -159,6 +159,17 @@ describe('withSignal', () => {
     cancelRoot();
   });
 
+  it('cancels every context on the signal before any of their abort listeners runs', () => {
+    const ac = new AbortController();
+    const [a] = withSignal(background(), ac.signal);
+    const [b] = withSignal(background(), ac.signal);
+    const [b1] = withCancel(b);
+    let seen: unknown[] = [];
+    a.signal.addEventListener('abort', () => (seen = [b.err(), b1.err()]));
+    ac.abort();
+    expect(seen).toEqual([Canceled, Canceled]);
+  });
+
   it('is cancelled when its parent is already cancelled, without listening', () => {
     const ac = new AbortController();
     const probe = probeListeners(ac.signal);
