@@ -26,7 +26,12 @@ export class Mutex {
   _head: Waiter | undefined;
   _tail: Waiter | undefined;
 
-  /** Creates an unlocked mutex. */
+  /**
+   * Creates an unlocked mutex.
+   *
+   * @example
+   * const mu = new Mutex();
+   */
   constructor() {
     this._locked = false;
     this._head = undefined;

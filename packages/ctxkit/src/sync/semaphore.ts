@@ -37,6 +37,8 @@ export class Semaphore {
    * @throws {TypeError} if `size` is not a number.
    * @throws {RangeError} if `size` is not a positive integer (0, negative,
    *   fractional, NaN, infinite or above `Number.MAX_SAFE_INTEGER`).
+   * @example
+   * const readers = new Semaphore(8);   // 8 readers, or 1 writer taking all 8
    */
   constructor(size: number) {
     if (typeof size !== 'number') {
