@@ -102,6 +102,29 @@ describe.each([
     expect(order).toEqual(['a', 'b', 'b1']);
   });
 
+  it('lets stop() of an afterFunc on it prevent f and drop its registration', async () => {
+    const parent = make();
+    const f = vi.fn();
+    const stop = afterFunc(parent, f);
+    expect(stop()).toBe(true);
+    expect(stop()).toBe(false);
+    parent.cancel();
+    await flush();
+    expect(f).not.toHaveBeenCalled();
+    if (parent instanceof UserAfterFuncCtx) expect(parent.stops).toBe(1);
+  });
+
+  it('queues afterFunc at once when it is already cancelled', async () => {
+    const parent = make();
+    parent.cancel();
+    const f = vi.fn();
+    const stop = afterFunc(parent, f);
+    expect(f).not.toHaveBeenCalled();
+    expect(stop()).toBe(false);
+    await flush();
+    expect(f).toHaveBeenCalledTimes(1);
+  });
+
   it('lets a child cancelled by hand report Canceled, not the parent err', () => {
     const parent = make();
     const [child, cancel] = withCancel(parent);
@@ -278,6 +301,38 @@ describe('a user-written wrapper around a ctxkit context', () => {
     parent.cancel(err);
     expect(cause(parent)).toBe(err);
     expect(cause(new UserCtx())).toBeUndefined();
+  });
+
+  it('loses values and the inner cause when it does not forward value() (find-the-bug #4)', () => {
+    class TraceCtx implements Context {
+      constructor(
+        readonly parent: Context,
+        readonly span: string,
+      ) {}
+      deadline(): Date | undefined {
+        return this.parent.deadline();
+      }
+      get signal(): AbortSignal {
+        return this.parent.signal;
+      }
+      err(): Error | undefined {
+        return this.parent.err();
+      }
+      value(key: unknown): any {
+        return key === 'span' ? this.span : undefined;
+      }
+    }
+    const [inner, cancel] = withCancelCause(withValue(background(), 'user', 'ann'));
+    const t = new TraceCtx(inner, 'span-1');
+    const [child] = withCancel(t);
+    expect(child.value('span')).toBe('span-1');
+    expect(child.value('user')).toBeUndefined();
+    const why = new Error('inner why');
+    cancel(why);
+    // Still cancelled (it forwards signal and err), but the cause is lost.
+    expect(child.err()).toBe(Canceled);
+    expect(cause(t)).toBe(Canceled);
+    expect(cause(child)).toBe(Canceled);
   });
 
   it('describes a chain below it starting with its constructor name', () => {
