@@ -1,7 +1,7 @@
 // Runs inside headless Chromium (see browser.test.ts); plain JS so that no
 // test-runner transform touches it.
 /* global fetch */
-import * as c from '/ctxkit.js';
+import * as c from '/dist/index.js';
 
 export async function run(origin) {
   const out = {};

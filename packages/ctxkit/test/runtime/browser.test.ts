@@ -8,10 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 
-const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
+const DIST = join(DIST_DIR, 'index.js');
 const FIXTURE = fileURLToPath(new URL('./browser-fixture.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // CI installs Chromium (.ci/run) and must run this; elsewhere it needs the package.
@@ -27,10 +29,11 @@ describe.runIf(available)('the core in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(DIST)) throw new Error('build first: npm run build');
-    const bundle = readFileSync(DIST, 'utf8');
     server = createServer((req, res) => {
-      if (req.url === '/ctxkit.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      const url = req.url ?? '/';
+      if (url.startsWith('/dist/') && url.endsWith('.js') && existsSync(join(DIST_DIR, basename(url)))) {
+        // The ESM build as published: index.js and the chunks it imports.
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(DIST_DIR, basename(url)), 'utf8'));
       } else if (req.url === '/browser-fixture.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(FIXTURE, 'utf8'));
       } else if (req.url === '/slow') {
