@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'sync/index': 'src/sync/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Internal members (/** @internal */) stay out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   target: 'es2022',

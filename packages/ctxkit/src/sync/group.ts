@@ -7,8 +7,10 @@ function never(): void {}
 
 /** A `go()` call waiting behind `setLimit`. */
 class Queued {
+  /** @internal */
   _fn: (ctx: Context) => unknown;
   _resolve!: () => void;
+  /** @internal */
   _next: Queued | undefined;
   constructor(fn: (ctx: Context) => unknown) {
     this._fn = fn;
@@ -46,26 +48,31 @@ class Queued {
  * await g.wait();   // rejects with the first failure; the rest saw gctx cancelled
  */
 export class Group {
-  /** what every task receives */
+  /** @internal what every task receives */
   _ctx: Context;
-  /** cancels `_ctx`; undefined for `new Group()` */
+  /** @internal cancels `_ctx`; undefined for `new Group()` */
   _cancel: CancelCauseFunc | undefined;
-  /** the limit on active tasks; -1 for none */
+  /** @internal the limit on active tasks; -1 for none */
   _limit: number;
-  /** tasks started and not settled, plus calls queued behind the limit */
+  /** @internal tasks started and not settled, plus calls queued behind the limit */
   _active: number;
-  /** `go()` calls queued behind the limit, oldest first */
+  /** @internal `go()` calls queued behind the limit, oldest first */
   _head: Queued | undefined;
+  /** @internal */
   _tail: Queued | undefined;
-  /** true once a task has failed; `_err` is its error, forever */
+  /** @internal true once a task has failed; `_err` is its error, forever */
   _failed: boolean;
+  /** @internal */
   _err: unknown;
-  /** the pending `wait()` promise of this round, if anyone waits */
+  /** @internal the pending `wait()` promise of this round, if anyone waits */
   _wait: Promise<void> | undefined;
+  /** @internal */
   _waitResolve: (() => void) | undefined;
+  /** @internal */
   _waitReject: ((e: unknown) => void) | undefined;
-  /** settlement handlers shared by every task: no closure per task */
+  /** @internal settlement handlers shared by every task: no closure per task */
   _onOk: () => void;
+  /** @internal */
   _onErr: (e: unknown) => void;
 
   /**
@@ -249,6 +256,7 @@ export class Group {
    * synchronously (returned a non-thenable, or threw: its error is
    * recorded); false if it returned a thenable, whose settlement will call
    * `_settle`.
+   * @internal
    */
   _start(fn: (ctx: Context) => unknown): boolean {
     try {
@@ -268,7 +276,7 @@ export class Group {
     }
   }
 
-  /** Records the first error and cancels the group's context with it. */
+  /** @internal Records the first error and cancels the group's context with it. */
   _fail(e: unknown): void {
     if (this._failed) return;
     this._failed = true;
@@ -281,6 +289,7 @@ export class Group {
    * One task has settled: its slot goes to the oldest queued call, if any
    * (a loop, not recursion, so a long queue of synchronous tasks cannot
    * overflow the stack); when nothing is left, the round ends.
+   * @internal
    */
   _settle(): void {
     for (;;) {
@@ -300,7 +309,7 @@ export class Group {
     }
   }
 
-  /** The group became idle: settle the pending `wait()`, if anyone waits. */
+  /** @internal The group became idle: settle the pending `wait()`, if anyone waits. */
   _end(): void {
     const p = this._wait;
     if (p === undefined) return;
@@ -314,7 +323,7 @@ export class Group {
     else resolve();
   }
 
-  /** After `wait()`, the context is cancelled even on success (x/sync). */
+  /** @internal After `wait()`, the context is cancelled even on success (x/sync). */
   _cancelCtx(): void {
     const c = this._cancel;
     if (c !== undefined) c(this._err);

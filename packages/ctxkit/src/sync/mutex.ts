@@ -20,10 +20,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * try { balance += await fetchDelta(ctx); } finally { mu.unlock(); }
  */
 export class Mutex {
-  /** true while someone holds the lock (including a waiter just handed it) */
+  /** @internal true while someone holds the lock (including a waiter just handed it) */
   _locked: boolean;
-  /** blocked lockers, oldest first; non-empty only while locked */
+  /** @internal blocked lockers, oldest first; non-empty only while locked */
   _head: Waiter | undefined;
+  /** @internal */
   _tail: Waiter | undefined;
 
   /**
@@ -100,7 +101,7 @@ export class Mutex {
     this._handOff();
   }
 
-  /** Passes the lock to the first live waiter, or frees it. */
+  /** @internal Passes the lock to the first live waiter, or frees it. */
   _handOff(): void {
     for (let w = this._head; w !== undefined; w = this._head) {
       unlink(this, w);
@@ -117,7 +118,7 @@ export class Mutex {
     this._locked = false;
   }
 
-  /** `w`'s context won: it leaves the queue, or passes on the lock it was just handed. */
+  /** @internal `w`'s context won: it leaves the queue, or passes on the lock it was just handed. */
   _abandon(w: Waiter): void {
     const s = w._state;
     w._state = DONE;

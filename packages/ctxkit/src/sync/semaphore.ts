@@ -23,12 +23,13 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * try { await job(ctx); } finally { sem.release(); }
  */
 export class Semaphore {
-  /** the capacity; fixed */
+  /** @internal the capacity; fixed */
   _size: number;
-  /** the weight currently held (granted and not released) */
+  /** @internal the weight currently held (granted and not released) */
   _cur: number;
-  /** blocked acquirers, oldest first */
+  /** @internal blocked acquirers, oldest first */
   _head: Waiter | undefined;
+  /** @internal */
   _tail: Waiter | undefined;
 
   /**
@@ -138,7 +139,7 @@ export class Semaphore {
     if (this._head !== undefined) this._notify();
   }
 
-  /** Grants waiters from the head while the head fits (x/sync's notifyWaiters). */
+  /** @internal Grants waiters from the head while the head fits (x/sync's notifyWaiters). */
   _notify(): void {
     for (let w = this._head; w !== undefined; w = this._head) {
       if (w._ctx.err() !== undefined) {
@@ -159,7 +160,7 @@ export class Semaphore {
     }
   }
 
-  /** `w`'s context won: it leaves the queue, or gives back what it was just granted. */
+  /** @internal `w`'s context won: it leaves the queue, or gives back what it was just granted. */
   _abandon(w: Waiter): void {
     const s = w._state;
     w._state = DONE;
