@@ -90,7 +90,10 @@ describe('sleep', () => {
 
   it('does not resolve early for a delay beyond 2^31-1 ms', async () => {
     const ms = 2 ** 31 + 10;
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const p = sleep(background(), ms);
+    expect(setTimeoutSpy.mock.calls.map((c) => c[1])).toEqual([2 ** 31 - 1]);
+    setTimeoutSpy.mockRestore();
     await vi.advanceTimersByTimeAsync(2 ** 31);
     expect(await state(p)).toBe('pending');
     await vi.advanceTimersByTimeAsync(9);

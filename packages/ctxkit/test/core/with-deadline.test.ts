@@ -149,7 +149,11 @@ describe('withDeadline', () => {
 
   it('does not fire early for a deadline beyond 2^31-1 ms', () => {
     const far = 2 ** 31 + 5_000;
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const [ctx, cancel] = withDeadline(background(), T0 + far);
+    // chained timers, each within setTimeout's range
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+    expect(setTimeoutSpy.mock.calls[0]![1]).toBeLessThanOrEqual(2 ** 31 - 1);
     vi.advanceTimersByTime(2 ** 31);
     expect(ctx.err()).toBeUndefined();
     expect(vi.getTimerCount()).toBe(1);
@@ -158,11 +162,16 @@ describe('withDeadline', () => {
     vi.advanceTimersByTime(1);
     expect(ctx.err()).toBe(DeadlineExceeded);
     expect(Date.now()).toBe(T0 + far);
+    expect(setTimeoutSpy.mock.calls.every((c) => (c[1] ?? 0) <= 2 ** 31 - 1)).toBe(true);
+    setTimeoutSpy.mockRestore();
     cancel();
   });
 
   it('cancelled by hand while chaining timers for a far deadline clears the pending one', () => {
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const [ctx, cancel] = withDeadline(background(), T0 + 3 * 2 ** 31);
+    expect(setTimeoutSpy.mock.calls.map((c) => c[1])).toEqual([2 ** 31 - 1]);
+    setTimeoutSpy.mockRestore();
     vi.advanceTimersByTime(2 ** 31);
     expect(vi.getTimerCount()).toBe(1);
     cancel();

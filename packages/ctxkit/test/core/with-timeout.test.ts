@@ -70,7 +70,10 @@ describe('withTimeout', () => {
 
   it('does not fire early for a timeout beyond 2^31-1 ms', () => {
     const ms = 2 ** 31 + 1_000;
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const [ctx, cancel] = withTimeout(background(), ms);
+    expect(setTimeoutSpy.mock.calls.map((c) => c[1])).toEqual([2 ** 31 - 1]);
+    setTimeoutSpy.mockRestore();
     vi.advanceTimersByTime(2 ** 31);
     expect(ctx.err()).toBeUndefined();
     vi.advanceTimersByTime(999);

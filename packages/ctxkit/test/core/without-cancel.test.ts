@@ -13,7 +13,7 @@ import {
   withValue,
   withoutCancel,
 } from '../../src/index.js';
-import { children, flush, isLinked, state } from './fixtures.js';
+import { UserCtx, children, flush, isLinked, state } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -113,6 +113,22 @@ describe('withoutCancel', () => {
     expect(a.signal).toBe(a.signal);
     expect(a.signal).not.toBe(b.signal);
     expect(a.signal.aborted).toBe(false);
+  });
+
+  it("hides the parent's cancellation from cause() of a user-written context delegating value() to it", () => {
+    const [parent, cancel] = withCancelCause(background());
+    cancel(new Error('parent cause'));
+    const detached = withValue(withoutCancel(parent), 'k', 1);
+    class Delegating extends UserCtx {
+      override value(key: unknown): any {
+        return detached.value(key);
+      }
+    }
+    const user = new Delegating();
+    const own = new Error('own err');
+    user.cancel(own);
+    expect(user.value('k')).toBe(1);
+    expect(cause(user)).toBe(own);
   });
 
   it('describes itself as .WithoutCancel', () => {
