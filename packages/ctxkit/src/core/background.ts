@@ -1,26 +1,15 @@
 import type { Context } from './context.js';
-import { Ctx } from './ctx.js';
+import { UncancellableCtx } from './uncancellable.js';
 
 /**
  * A root context: never cancelled, no deadline, no values. Its signal is
  * created on first read and never aborts.
  */
-export class EmptyCtx extends Ctx {
+export class EmptyCtx extends UncancellableCtx {
   _name: string;
-  _sig: AbortSignal | undefined;
   constructor(name: string) {
     super();
     this._name = name;
-    this._sig = undefined;
-  }
-  deadline(): undefined {
-    return undefined;
-  }
-  get signal(): AbortSignal {
-    return (this._sig ??= new AbortController().signal);
-  }
-  err(): undefined {
-    return undefined;
   }
   value(_key: unknown): undefined {
     return undefined;

@@ -9,6 +9,7 @@ import { cancelCtxKey } from './key.js';
 import { CancelCtx } from './tree.js';
 import { ValueCtx } from './with-value.js';
 import { WithoutCancelCtx } from './without-cancel.js';
+import { UncancellableCtx } from './uncancellable.js';
 
 // The two roots, compared by identity: most walks that miss end at one, and
 // an identity check is much cheaper there than the instanceof chain below.
@@ -52,7 +53,7 @@ export function deadlineMs(c: Context): number | undefined {
       c = c._parent;
     } else if (c instanceof ValueCtx) {
       c = c._parent;
-    } else if (c instanceof EmptyCtx || c instanceof WithoutCancelCtx) {
+    } else if (c instanceof UncancellableCtx) {
       return undefined;
     } else {
       const d = c.deadline();

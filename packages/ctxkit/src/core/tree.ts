@@ -33,11 +33,10 @@
  */
 import type { Context } from './context.js';
 import { Ctx } from './ctx.js';
-import { EmptyCtx } from './background.js';
 import { cancelCtxKey } from './key.js';
 import { Canceled } from './errors.js';
 import { deadlineMs, lookup, skipValues } from './lookup.js';
-import { WithoutCancelCtx } from './without-cancel.js';
+import { UncancellableCtx } from './uncancellable.js';
 import { type FnNode, Links, type RingNode, append, appendFn, unlinkFn, unlinkMember } from './ring.js';
 import { joinForeign } from './foreign.js';
 
@@ -119,7 +118,7 @@ export function attach(child: CancelCtx, parent: Context): void {
     append((p._links ??= new Links(p)), child);
     return;
   }
-  if (p instanceof EmptyCtx || p instanceof WithoutCancelCtx) return;
+  if (p instanceof UncancellableCtx) return;
   joinForeign(child, p);
 }
 
@@ -231,7 +230,7 @@ export function watch(ctx: Context, w: Watch): Watched {
     appendFn((c._links ??= new Links(c)), w);
     return REGISTERED;
   }
-  if (c instanceof EmptyCtx || c instanceof WithoutCancelCtx) return NEVER;
+  if (c instanceof UncancellableCtx) return NEVER;
   // A user-written context: watch it through a private child, so that all
   // watchers of one such context share its one Source registration.
   const own = new CancelCtx(c);

@@ -1,28 +1,15 @@
 import type { Context } from './context.js';
-import { Ctx } from './ctx.js';
+import { UncancellableCtx } from './uncancellable.js';
 import { cancelCtxKey } from './key.js';
 import { lookup } from './lookup.js';
 import { checkParent } from './validate.js';
 
 /** A context that keeps its parent's values and drops everything else. */
-export class WithoutCancelCtx extends Ctx {
+export class WithoutCancelCtx extends UncancellableCtx {
   _parent: Context;
-  _sig: AbortSignal | undefined;
   constructor(parent: Context) {
     super();
     this._parent = parent;
-    this._sig = undefined;
-  }
-  deadline(): undefined {
-    return undefined;
-  }
-  // Each detached context gets its own never-aborting signal: a shared one
-  // would collect the listeners of every request that ever read it.
-  get signal(): AbortSignal {
-    return (this._sig ??= new AbortController().signal);
-  }
-  err(): undefined {
-    return undefined;
   }
   value(key: unknown): any {
     return key === cancelCtxKey ? undefined : lookup(this._parent, key);
