@@ -20,8 +20,18 @@ const TODO = todo();
 export function lookup(c: Context, key: unknown): unknown {
   for (;;) {
     if (c instanceof ValueCtx) {
-      if (c._key === key) return c._val;
-      c = c._parent;
+      // A run of stacked values is walked as a plain list (see ValueCtx._vup).
+      let v: ValueCtx = c;
+      for (;;) {
+        if (v._key === key) return v._val;
+        const up = v._vup;
+        if (up === undefined) break;
+        v = up;
+      }
+      c = v._parent;
+      // Most misses end at the root, recognised here by identity before an
+      // instanceof test walks its prototype chain.
+      if (c === BACKGROUND) return undefined;
     } else if (c === BACKGROUND || c === TODO) {
       return undefined;
     } else if (c instanceof CancelCtx) {

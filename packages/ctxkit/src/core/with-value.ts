@@ -1,19 +1,29 @@
 import type { Context, Key } from './context.js';
 import { Ctx } from './ctx.js';
 import { deadlineMs, lookup, skipValues } from './lookup.js';
+import { background } from './background.js';
 import { checkParent } from './validate.js';
 import { stringify } from './describe.js';
+
+const BACKGROUND = background();
 
 /** A context binding one key to one value; everything else is its parent's. */
 export class ValueCtx extends Ctx {
   _parent: Context;
   _key: unknown;
   _val: unknown;
+  /**
+   * The parent when it is a value context too, else undefined: a run of
+   * stacked values is then walked like a plain linked list, with no type
+   * test per step.
+   */
+  _vup: ValueCtx | undefined;
   constructor(parent: Context, key: unknown, val: unknown) {
     super();
     this._parent = parent;
     this._key = key;
     this._val = val;
+    this._vup = parent instanceof ValueCtx ? parent : undefined;
   }
   deadline(): Date | undefined {
     const d = deadlineMs(this._parent);
@@ -28,7 +38,19 @@ export class ValueCtx extends Ctx {
     return skipValues(this._parent).err();
   }
   value(key: unknown): any {
-    return this._key === key ? this._val : lookup(this._parent, key);
+    // The hot path of every lookup, written out rather than delegated: the
+    // run of values is walked as a plain list and a miss that reaches the
+    // root is recognised by identity (measured: as fast as a bare list walk).
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let c: ValueCtx = this;
+    for (;;) {
+      if (c._key === key) return c._val;
+      const up = c._vup;
+      if (up === undefined) break;
+      c = up;
+    }
+    const p = c._parent;
+    return p === BACKGROUND ? undefined : lookup(p, key);
   }
   _label(): string {
     return `.WithValue(${stringify(this._key)}, ${stringify(this._val)})`;
