@@ -60,6 +60,8 @@ export function deadlineMs(c: Context): number | undefined {
     if (c instanceof CancelCtx) {
       const d = c._ownDeadline();
       if (d !== undefined) return d;
+      const l = c._links;
+      if (l !== undefined && l._dl === l._dl) return l._dl === Infinity ? undefined : l._dl;
       c = c._parent;
     } else if (c instanceof ValueCtx) {
       c = c._parent;

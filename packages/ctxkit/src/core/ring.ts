@@ -28,12 +28,21 @@ export class Links implements RingNode, FnNode {
   _fprev: FnNode;
   /** The context whose registries these are. */
   _owner: RingNode;
-  constructor(owner: RingNode) {
+  /**
+   * The owner's deadline (epoch ms; Infinity: none), or NaN if not known.
+   * A context's deadline never changes, and every context with children has
+   * Links, so a deadline lookup stops at the first ancestor that has
+   * children instead of walking to the root: deriving a timeout at the end
+   * of a long chain is O(1), not O(depth).
+   */
+  _dl: number;
+  constructor(owner: RingNode, dl: number) {
     this._next = this;
     this._prev = this;
     this._fnext = this;
     this._fprev = this;
     this._owner = owner;
+    this._dl = dl;
   }
 }
 

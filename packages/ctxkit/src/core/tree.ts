@@ -40,6 +40,12 @@ import { UncancellableCtx } from './uncancellable.js';
 import { type FnNode, Links, type RingNode, append, appendFn, unlinkFn, unlinkMember } from './ring.js';
 import { joinForeign } from './foreign.js';
 
+/** `c`'s deadline for its Links cache: Infinity when it has none. */
+function knownDeadline(c: CancelCtx): number {
+  const d = deadlineMs(c);
+  return d === undefined ? Infinity : d;
+}
+
 /**
  * A cancellable context (Go's cancelCtx). Seven fields and nothing else:
  * its signal, registries and watchers are created only when first needed.
@@ -115,7 +121,7 @@ export function attach(child: CancelCtx, parent: Context): void {
       child._cause = p._cause;
       return;
     }
-    append((p._links ??= new Links(p)), child);
+    append((p._links ??= new Links(p, knownDeadline(p))), child);
     return;
   }
   if (p instanceof UncancellableCtx) return;
@@ -227,7 +233,7 @@ export function watch(ctx: Context, w: Watch): Watched {
   if (c instanceof CancelCtx) {
     if (c._err !== undefined) return CANCELLED;
     w._cc = c;
-    appendFn((c._links ??= new Links(c)), w);
+    appendFn((c._links ??= new Links(c, knownDeadline(c))), w);
     return REGISTERED;
   }
   if (c instanceof UncancellableCtx) return NEVER;
@@ -238,7 +244,8 @@ export function watch(ctx: Context, w: Watch): Watched {
   if (own._err !== undefined) return CANCELLED;
   w._cc = own;
   w._own = true;
-  appendFn((own._links = new Links(own)), w);
+  // NaN: this private child is never asked for its deadline.
+  appendFn((own._links = new Links(own, NaN)), w);
   return REGISTERED;
 }
 

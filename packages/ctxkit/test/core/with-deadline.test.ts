@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Canceled, DeadlineExceeded, background, cause, withCancel, withCancelCause, withDeadline, withDeadlineCause, withValue } from '../../src/index.js';
+import { Canceled, DeadlineExceeded, background, cause, race, withCancel, withCancelCause, withDeadline, withDeadlineCause, withValue } from '../../src/index.js';
 import { TimerCtx } from '../../src/core/with-deadline.js';
 import { CancelCtx } from '../../src/core/tree.js';
 import { UserCtx, cc, children } from './fixtures.js';
@@ -274,5 +274,66 @@ describe('withDeadlineCause', () => {
     expect(cause(ctx)).toBe(why);
     expect(vi.getTimerCount()).toBe(0);
     cancel();
+  });
+});
+
+describe('the inherited deadline a parent with children remembers', () => {
+  it('is the ancestor deadline, so a later timeout below it becomes a plain cancel context', () => {
+    const [top, cancelTop] = withDeadline(background(), T0 + 1_000);
+    const [mid] = withCancel(withValue(top, 'k', 1));
+    const [first] = withCancel(mid); // gives mid its registry (and its cached deadline)
+    const [later, cancelLater] = withDeadline(mid, T0 + 5_000);
+    expect(later).not.toBeInstanceOf(TimerCtx);
+    expect(later.deadline()?.getTime()).toBe(T0 + 1_000);
+    expect(first.deadline()?.getTime()).toBe(T0 + 1_000);
+    const [earlier, cancelEarlier] = withDeadline(mid, T0 + 500);
+    expect(earlier).toBeInstanceOf(TimerCtx);
+    expect(earlier.deadline()?.getTime()).toBe(T0 + 500);
+    cancelLater();
+    cancelEarlier();
+    cancelTop();
+  });
+
+  it('is "none" below a root, and the parent still reports it after its children are gone', () => {
+    const [p, cancelP] = withCancel(background());
+    const [c1, cancel1] = withCancel(p);
+    expect(c1.deadline()).toBeUndefined();
+    const [t, cancelT] = withDeadline(p, T0 + 10);
+    expect(t.deadline()?.getTime()).toBe(T0 + 10);
+    cancel1();
+    cancelT();
+    cancelP();
+    expect(p.deadline()).toBeUndefined();
+  });
+
+  it('is right when the registry was made by a waiter before any child', async () => {
+    const [top, cancelTop] = withDeadline(background(), T0 + 1_000);
+    const [p, cancelP] = withCancel(top);
+    const raced = race(p, Promise.resolve('ok')); // creates p's registry through a watcher
+    const [late, cancelLate] = withDeadline(p, T0 + 9_000);
+    expect(late.deadline()?.getTime()).toBe(T0 + 1_000);
+    await expect(raced).resolves.toBe('ok');
+    cancelLate();
+    cancelP();
+    cancelTop();
+  });
+
+  it('makes every level of a 100,000-deep chain report the top deadline, and a tighter timeout at the leaf its own', () => {
+    const [top, cancelTop] = withDeadline(background(), T0 + 60_000);
+    let ctx = top;
+    for (let i = 0; i < 100_000; i++) {
+      ctx = withCancel(ctx)[0];
+      const [t, cancelT] = withDeadline(ctx, T0 + 3_600_000);
+      if (t.deadline()?.getTime() !== T0 + 60_000) throw new Error(`level ${i}: ${String(t.deadline())}`);
+      cancelT();
+    }
+    const [leaf, cancelLeaf] = withDeadline(ctx, T0 + 1_000);
+    expect(leaf.deadline()?.getTime()).toBe(T0 + 1_000);
+    vi.advanceTimersByTime(1_000);
+    expect(leaf.err()).toBe(DeadlineExceeded);
+    expect(ctx.err()).toBeUndefined();
+    cancelLeaf();
+    cancelTop();
+    expect(ctx.err()).toBe(Canceled);
   });
 });

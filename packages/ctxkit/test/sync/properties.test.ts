@@ -193,12 +193,15 @@ async function check(size: number, subject: Subject, ops: Op[]): Promise<void> {
         break;
       }
       case 'cancelThenRelease': {
+        // The releaser is someone who held before this tick: a waiter that
+        // the cancellation lets through is granted asynchronously (as in
+        // x/sync) and cannot release in the same tick.
+        const h = pick(holders(), op.k);
         const id = pick(callers(), op.j);
         if (id !== undefined) {
           model.cancel(id);
           ctxs[id]![1]();
         }
-        const h = pick(holders(), op.k);
         if (h !== undefined) {
           model.release(h);
           subject.release(model.n[h]!);
