@@ -2,6 +2,7 @@
 // test-runner transform touches it.
 /* global fetch */
 import * as c from '/dist/index.js';
+import * as sync from '/dist/sync/index.js';
 
 export async function run(origin) {
   const out = {};
@@ -42,5 +43,33 @@ export async function run(origin) {
   cancelS();
   out.sleep = await slept;
   out.disposable = typeof cancelS[Symbol.dispose ?? Symbol()] ;
+  // ctxkit/sync: first error cancels the siblings; a mutex wait bounded by a deadline.
+  const group = [];
+  const [g, gctx] = sync.Group.withContext(c.background());
+  g.go(async (ctx) => {
+    await c.done(ctx);
+    group.push('sibling saw: ' + c.cause(ctx).message);
+  });
+  g.go(async () => {
+    throw new Error('boom');
+  });
+  try {
+    await g.wait();
+  } catch (e) {
+    group.push('wait: ' + e.message);
+    group.push('cause is the error: ' + (c.cause(gctx) === e));
+  }
+  out.group = group;
+  const mu = new sync.Mutex();
+  mu.tryLock();
+  const [m, cancelM] = c.withTimeout(c.background(), 20);
+  try {
+    await mu.lock(m);
+    out.mutex = 'locked';
+  } catch (e) {
+    mu.unlock(); // the first holder leaves; the waiter that gave up must hold nothing
+    out.mutex = (e === c.DeadlineExceeded ? 'DeadlineExceeded' : String(e)) + ', lock free afterwards: ' + mu.tryLock();
+  }
+  cancelM();
   return out;
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { basename, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -31,9 +31,10 @@ describe.runIf(available)('the core in headless Chromium', () => {
     if (!existsSync(DIST)) throw new Error('build first: npm run build');
     server = createServer((req, res) => {
       const url = req.url ?? '/';
-      if (url.startsWith('/dist/') && url.endsWith('.js') && existsSync(join(DIST_DIR, basename(url)))) {
-        // The ESM build as published: index.js and the chunks it imports.
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(DIST_DIR, basename(url)), 'utf8'));
+      const file = url.startsWith('/dist/') ? resolve(DIST_DIR, '.' + url.slice('/dist'.length)) : '';
+      if (file.startsWith(DIST_DIR) && file.endsWith('.js') && existsSync(file)) {
+        // The ESM build as published: both entry points and the chunk they share.
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file, 'utf8'));
       } else if (req.url === '/browser-fixture.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(FIXTURE, 'utf8'));
       } else if (req.url === '/slow') {
@@ -59,7 +60,7 @@ describe.runIf(available)('the core in headless Chromium', () => {
     await new Promise((r) => server?.close(r));
   });
 
-  it('derives, cancels a subtree, aborts signals, runs afterFunc, fires deadlines and aborts a real fetch', async () => {
+  it('derives, cancels a subtree, aborts signals, runs afterFunc, fires deadlines, aborts a real fetch, and runs ctxkit/sync', async () => {
     const page = await browser.newPage();
     await page.goto(origin + '/');
     const result = (await page.evaluate("import('/browser-fixture.js').then((m) => m.run(location.origin))")) as Record<string, unknown>;
@@ -70,6 +71,8 @@ describe.runIf(available)('the core in headless Chromium', () => {
     expect(result.fetch).toBe('DeadlineExceeded');
     expect(result.describe).toBe('context.TODO.WithValue(rid, r-1).WithCancel');
     expect(result.sleep).toBe('Canceled');
+    expect(result.group).toEqual(['sibling saw: boom', 'wait: boom', 'cause is the error: true']);
+    expect(result.mutex).toBe('DeadlineExceeded, lock free afterwards: true');
     await page.close();
   });
 });
