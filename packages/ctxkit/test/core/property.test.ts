@@ -80,32 +80,9 @@ class SignalOnlyContext implements Context {
   }
 }
 
-class AfterFuncContext implements Context {
-  readonly inner: Context;
-  readonly cancel: CancelCauseFunc;
+class AfterFuncContext extends SignalOnlyContext {
   readonly _fns = new Set<() => void>();
   _hooked = false;
-  _live: Set<unknown> | undefined;
-  _sig: AbortSignal | undefined;
-  constructor(parent: Context) {
-    [this.inner, this.cancel] = withCancelCause(parent);
-  }
-  deadline(): Date | undefined {
-    return this.inner.deadline();
-  }
-  get signal(): AbortSignal {
-    if (this._sig === undefined) {
-      this._sig = this.inner.signal;
-      this._live = spyListeners(this._sig);
-    }
-    return this._sig;
-  }
-  err(): Error | undefined {
-    return this.inner.err();
-  }
-  value(key: unknown): any {
-    return this.inner.value(key);
-  }
   /** Runs `f` synchronously when this context is cancelled. */
   afterFunc(f: () => void): () => boolean {
     if (!this._hooked) {
@@ -125,8 +102,8 @@ class AfterFuncContext implements Context {
     this._fns.add(f);
     return () => this._fns.delete(f);
   }
-  registrations(): number {
-    return this._fns.size + (this._live?.size ?? 0);
+  override registrations(): number {
+    return this._fns.size + super.registrations();
   }
 }
 
