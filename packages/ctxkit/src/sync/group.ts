@@ -142,9 +142,10 @@ export class Group {
    * they count as active for `setLimit` and `wait()`.
    *
    * Under `setLimit(0)`, `fn` never starts and the promise never settles,
-   * as Go's `Go` blocks forever; such a call is not counted as active (it
-   * could never settle, so `wait()` does not wait for it) and `fn` is not
-   * retained.
+   * as Go's `Go` blocks forever. Such a call is queued like any other, so
+   * it counts as active: `setLimit` throws and `wait()` stays pending from
+   * then on, even after the group's context is cancelled. `fn` itself is
+   * not retained, since it can never run.
    *
    * A failure of `fn` (sync throw or rejection) is never thrown from or
    * rejected by `go()`; see {@link Group.wait}.
@@ -159,7 +160,12 @@ export class Group {
     checkFunction(fn, 'Group.go', 'fn');
     const limit = this._limit;
     if (limit >= 0 && this._active >= limit) {
-      if (limit === 0) return new Promise<void>(never);
+      if (limit === 0) {
+        // Queued for good: no slot will ever free (the limit cannot change
+        // while this call is active), so only its count is kept, not fn.
+        this._active++;
+        return new Promise<void>(never);
+      }
       const q = new Queued(fn);
       const p = new Promise<void>((resolve) => {
         q._resolve = resolve;
@@ -198,7 +204,9 @@ export class Group {
   /**
    * Limits the number of active tasks (started or queued, not yet settled)
    * to `n`. A negative `n` (or `Infinity`) removes the limit; 0 blocks
-   * every task (`go` never starts its fn, `tryGo` returns false).
+   * every task (`go` never starts its fn, `tryGo` returns false), and
+   * since a blocked `go()` call is active, the limit of such a group can
+   * never be changed again.
    *
    * @throws {TypeError} if `n` is not a number.
    * @throws {RangeError} if `n` is NaN or a finite non-integer.
@@ -225,7 +233,8 @@ export class Group {
    * Waits until every task ever passed to `go()`/`tryGo()` has settled,
    * including calls still queued behind the limit, then cancels the
    * group's context (even on success) and resolves, or rejects with the
-   * first task error. Later errors are ignored.
+   * first task error. Later errors are ignored. A `go()` call blocked by
+   * `setLimit(0)` never settles, so neither does `wait()` once there is one.
    *
    * All `wait()` calls of one round share one promise. Once the group is
    * idle, `wait()` settles at once (resolving, or rejecting with the error

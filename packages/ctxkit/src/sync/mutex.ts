@@ -51,7 +51,10 @@ export class Mutex {
    *   holding the lock, if `ctx` is cancelled before the lock is handed to
    *   it or in the same tick as the hand-over (Go's `select` may pick
    *   either case there; ctxkit always honours the cancellation and passes
-   *   the lock on to the next waiter).
+   *   the lock on to the next waiter). `ctx.err()` is checked once more as
+   *   the lock reaches the caller, so a user-written context that reports
+   *   its cancellation late (through an `afterFunc` that runs a microtask
+   *   later, or only through `err()`) is honoured the same way.
    *
    * @throws {TypeError} if `ctx` is not a Context.
    * @example

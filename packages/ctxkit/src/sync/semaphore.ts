@@ -66,8 +66,11 @@ export class Semaphore {
    *   before `acquire` returns (the promise is already resolved).
    * - Otherwise the call joins the FIFO queue. It resolves when its turn
    *   comes and `n` fits; it rejects with `ctx.err()`, holding nothing, if
-   *   `ctx` is cancelled first or in the same tick as the grant. A waiter
-   *   cancelled at the head of the queue wakes those behind it that now fit.
+   *   `ctx` is cancelled first or in the same tick as the grant, or reports
+   *   `err()` when the grant reaches the caller (a user-written context may
+   *   report its cancellation late); the weight then goes to the waiters
+   *   behind it. A waiter cancelled at the head of the queue wakes those
+   *   behind it that now fit.
    * - If `n > size` it can never succeed: it waits for `ctx` without joining
    *   the queue (it blocks nobody) and rejects with `ctx.err()`.
    *

@@ -22,6 +22,13 @@
  *  - granted first, cancelled in the same tick: `race()` rejects before the
  *    grant can resolve it; the owner's `_abandon` sees GRANTED and gives the
  *    weight back (waking whoever is next), and the caller gets `ctx.err()`.
+ *  - granted first, cancellation reported late: a user-written context may
+ *    set `err()` at once but tell its watchers a microtask later (or only
+ *    through an `err()` that flips, never through its signal), so `race()`
+ *    resolves with the grant. The grant is checked once more when it is
+ *    delivered, the last step before the caller resumes (x/sync re-checks
+ *    `ctx.Done()` after `<-ready`): if `ctx.err()` is set by then, the
+ *    waiter is abandoned as above and the caller gets that `err()`.
  */
 import { type Context, race } from '../index.js';
 
@@ -92,10 +99,11 @@ export function waitForCancel(ctx: Context): Promise<void> {
 
 /**
  * Queues `w` on `q` and returns the promise its caller awaits: it resolves
- * when the owner grants `w`, or rejects with `ctx.err()` (holding nothing)
- * when `ctx` is cancelled first. `race()` keeps the process alive until the
- * context's deadline while the waiter waits, as a Go program blocked in
- * `Acquire` waits for its timer.
+ * when the owner grants `w` and `ctx` still reports no `err()` as the grant
+ * is delivered; otherwise it rejects with `ctx.err()`, holding nothing (a
+ * grant it was handed goes to the next waiter). `race()` keeps the process
+ * alive until the context's deadline while the waiter waits, as a Go
+ * program blocked in `Acquire` waits for its timer.
  */
 export function enqueue(q: Owner, w: Waiter): Promise<void> {
   const granted = new Promise<void>((resolve, reject) => {
@@ -103,8 +111,19 @@ export function enqueue(q: Owner, w: Waiter): Promise<void> {
     w._reject = reject;
   });
   push(q, w);
-  return race(w._ctx, granted).then(undefined, (err: unknown) => {
-    q._abandon(w);
-    throw err;
-  });
+  return race(w._ctx, granted).then(
+    () => {
+      // A user-written context may report err() after the grant without
+      // having told race() (a microtask late, or never): this is the last
+      // moment before the caller resumes, so the grant is given back here.
+      const e = w._ctx.err();
+      if (e === undefined) return;
+      q._abandon(w);
+      throw e;
+    },
+    (err: unknown) => {
+      q._abandon(w);
+      throw err;
+    },
+  );
 }

@@ -574,21 +574,78 @@ describe('Group: setLimit and the queue', () => {
     await g.wait();
   });
 
-  it('never starts fn under setLimit(0): go() stays pending, tryGo is false, wait() does not wait for it', async () => {
+  it('never starts fn under setLimit(0): go() stays pending and tryGo is false', async () => {
     const g = new Group();
     g.setLimit(0);
     const fn = vi.fn();
     const p = track(g.go(fn));
     expect(g.tryGo(fn)).toBe(false);
-    await g.wait();
     await flush();
     expect(p.state).toBe('pending');
     expect(fn).not.toHaveBeenCalled();
-    // The blocked call is not active: the limit can still be changed, and
-    // it does not revive the blocked call (as Go's blocked Go stays blocked).
-    g.setLimit(1);
+  });
+
+  it('counts a go() call blocked by setLimit(0) as active: setLimit throws while it exists', () => {
+    const g = new Group();
+    g.setLimit(0);
+    void g.go(() => {});
+    expect(() => g.setLimit(1)).toThrow(/modify limit while 1 tasks in the group are still active/);
+    expect(() => g.setLimit(-1)).toThrow(/still active/);
+    void g.go(() => {});
+    expect(() => g.setLimit(0)).toThrow(/modify limit while 2 tasks/);
+    expect(g.tryGo(() => {})).toBe(false);
+  });
+
+  it('keeps wait() pending while a go() call is blocked by setLimit(0), even after the context is cancelled', async () => {
+    useFakeClock();
+    const boom = new Error('an earlier round failed');
+    const [parent, cancelParent] = withCancel(background());
+    const fn = vi.fn();
+    const reasons = await collectUnhandled(async () => {
+      // An earlier failure stays recorded, but wait() must not report it
+      // while a blocked call is still part of the round.
+      const failed = new Group();
+      void failed.go(() => Promise.reject(boom));
+      await expect(failed.wait()).rejects.toBe(boom);
+      failed.setLimit(0);
+      void failed.go(fn);
+      const [g, gctx] = Group.withContext(parent);
+      g.setLimit(0);
+      void g.go(fn);
+      const failedWait = track(failed.wait());
+      const gWait = track(g.wait());
+      await vi.advanceTimersByTimeAsync(60_000);
+      await flush();
+      expect(failedWait.state).toBe('pending');
+      expect(gWait.state).toBe('pending');
+      expect(gctx.err()).toBeUndefined(); // wait() has not ended the round
+      // Cancellation does not start a blocked call (x/sync's Go stays
+      // blocked too), so wait() still waits for it.
+      cancelParent();
+      await flush();
+      expect(gctx.err()).toBe(Canceled);
+      expect(gWait.state).toBe('pending');
+      expect(fn).not.toHaveBeenCalled();
+    });
+    expect(reasons).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(registrations(parent)).toBe(0);
+  });
+
+  it('does not retain the fn of a go() call blocked by setLimit(0)', async () => {
+    const g = new Group();
+    g.setLimit(0);
+    let ref: WeakRef<object> | undefined;
+    (() => {
+      const big = { payload: new Array(1000).fill(0) };
+      ref = new WeakRef(big);
+      void g.go(() => big.payload.length);
+    })();
+    // A WeakRef keeps its target alive until the current job ends.
     await flush();
-    expect(fn).not.toHaveBeenCalled();
+    globalThis.gc!();
+    expect(ref!.deref()).toBeUndefined();
+    expect(() => g.setLimit(1)).toThrow(/still active/);
   });
 
   it('treats a negative limit or Infinity as no limit', async () => {

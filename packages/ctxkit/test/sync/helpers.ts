@@ -1,12 +1,15 @@
 /**
  * Fixtures of the sync tests: white-box views of a context's registries,
  * microtask flushing, deferreds, a fake clock that leaves setImmediate real,
- * and an unhandled-rejection collector.
+ * an unhandled-rejection collector, and contexts that end in the middle of
+ * a hand-over.
  */
+import { getEventListeners } from 'node:events';
 import { vi } from 'vitest';
-import type { Context } from '../../src/index.js';
+import { Canceled, type Context, afterFunc, background, withCancel } from '../../src/index.js';
 import { CancelCtx } from '../../src/core/tree.js';
 import type { FnNode, RingNode } from '../../src/core/ring.js';
+import { UserCtx, Wrapper } from '../core/fixtures.js';
 
 /**
  * Everything registered on a ctxkit context: its children (including the
@@ -98,3 +101,67 @@ export async function collectUnhandled(body: () => void | Promise<void>): Promis
   }
   return reasons;
 }
+
+/**
+ * A user-written context that learns of its inner ctxkit context's
+ * cancellation through ctxkit's own `afterFunc`, so a microtask after its
+ * `err()` is already set. It hides the inner context from `value()`, so
+ * ctxkit cannot see through it and must watch it like any foreign context
+ * (through this `afterFunc`).
+ */
+export class LateWrapper extends Wrapper {
+  override value(_key: unknown): any {
+    return undefined;
+  }
+  afterFunc(f: () => void): () => boolean {
+    return afterFunc(this.inner, f);
+  }
+}
+
+/** A context a test can end at any moment, and what its waits leave behind. */
+export interface Ending {
+  ctx: Context;
+  /** Ends `ctx`: from then on `ctx.err()` is {@link Ending.err}. */
+  end(): void;
+  /** The error `ctx.err()` reports once ended. */
+  err: unknown;
+  /** Registrations the waits on `ctx` hold right now (watchers or abort listeners). */
+  held(): number;
+}
+
+/**
+ * The kinds of context a waiter may hold, for tests of a hand-over racing a
+ * cancellation: each reports `err()` at once when ended, and tells its
+ * waiters at once, a microtask later, or never.
+ */
+export const endings: Array<[string, () => Ending]> = [
+  [
+    'a ctxkit context',
+    () => {
+      const [ctx, cancel] = withCancel(background());
+      return { ctx, end: cancel, err: Canceled, held: () => registrations(ctx) };
+    },
+  ],
+  [
+    'a user-written context told by afterFunc a microtask late',
+    () => {
+      const [inner, cancel] = withCancel(background());
+      return { ctx: new LateWrapper(inner), end: cancel, err: Canceled, held: () => registrations(inner) };
+    },
+  ],
+  [
+    'a signal-only user-written context whose err() is set but whose signal never aborts',
+    () => {
+      const u = new UserCtx();
+      const err = new Error('user context ended');
+      return {
+        ctx: u,
+        end: () => {
+          u._err = err;
+        },
+        err,
+        held: () => getEventListeners(u._ac.signal, 'abort').length,
+      };
+    },
+  ],
+];

@@ -11,7 +11,7 @@ import {
   withTimeout,
 } from '../../src/index.js';
 import { Mutex } from '../../src/sync/index.js';
-import { flush, registrations, track, useFakeClock } from './helpers.js';
+import { endings, flush, registrations, track, useFakeClock } from './helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -263,5 +263,73 @@ describe('Mutex: lock', () => {
     const mu = new Mutex();
     expect(() => mu.lock(undefined as never)).toThrow(TypeError);
     expect(mu.tryLock()).toBe(true);
+  });
+});
+
+/** Runs `f` after `n` microtasks (at once for 0). */
+function afterMicrotasks(n: number, f: () => void): void {
+  if (n === 0) f();
+  else queueMicrotask(() => afterMicrotasks(n - 1, f));
+}
+
+describe.each(endings)('Mutex: the lock handed to a waiter whose context ends at that moment (%s)', (_kind, make) => {
+  it('rejects the waiter with err() and passes the lock to the next waiter', async () => {
+    const e = make();
+    const mu = new Mutex();
+    await mu.lock(background());
+    const a = track(mu.lock(e.ctx));
+    const b = track(mu.lock(background()));
+    await flush();
+    expect(e.held()).toBe(1);
+    mu.unlock(); // hands the lock to a ...
+    e.end(); // ... whose context ends before a resumes
+    await flush();
+    expect(a.state).toBe('rejected');
+    expect(a.value).toBe(e.err);
+    expect(b.state).toBe('fulfilled');
+    expect(mu._head).toBeUndefined();
+    mu.unlock(); // b's
+    expect(mu.tryLock()).toBe(true);
+    expect(e.held()).toBe(0);
+  });
+
+  it('frees the mutex when that waiter was the only one', async () => {
+    const e = make();
+    const mu = new Mutex();
+    await mu.lock(background());
+    const a = track(mu.lock(e.ctx));
+    await flush();
+    mu.unlock();
+    e.end();
+    await flush();
+    expect(a.state).toBe('rejected');
+    expect(a.value).toBe(e.err);
+    expect(mu.tryLock()).toBe(true);
+    expect(e.held()).toBe(0);
+  });
+
+  it('leaves nothing held or registered however late in the hand-over the context ends', async () => {
+    for (let late = 0; late <= 6; late++) {
+      const e = make();
+      const mu = new Mutex();
+      await mu.lock(background());
+      const a = track(
+        mu.lock(e.ctx).then(() => {
+          mu.unlock();
+        }),
+      );
+      await flush();
+      mu.unlock();
+      afterMicrotasks(late, e.end);
+      await flush();
+      // Ended in the same tick as the grant: the waiter never gets it. Later
+      // on, the caller may already be on its way back, as a Go caller may
+      // find its context done right after locking.
+      if (late === 0) expect(a.state).toBe('rejected');
+      if (a.state === 'rejected') expect(a.value, `ended ${late} microtasks late`).toBe(e.err);
+      // Granted and released, or given back: either way nothing is held.
+      expect(mu.tryLock()).toBe(true);
+      expect(e.held()).toBe(0);
+    }
   });
 });

@@ -12,7 +12,7 @@ import {
   withValue,
 } from '../../src/index.js';
 import { Group, Semaphore } from '../../src/sync/index.js';
-import { flush, registrations, track, useFakeClock } from './helpers.js';
+import { endings, flush, registrations, track, useFakeClock } from './helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -431,5 +431,74 @@ describe('Semaphore: release and validation', () => {
     expect(vi.getTimerCount()).toBe(base);
     cancel();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+/** Runs `f` after `n` microtasks (at once for 0). */
+function afterMicrotasks(n: number, f: () => void): void {
+  if (n === 0) f();
+  else queueMicrotask(() => afterMicrotasks(n - 1, f));
+}
+
+describe.each(endings)('Semaphore: weight granted to a waiter whose context ends at that moment (%s)', (_kind, make) => {
+  it('rejects the waiter with err() and gives its weight to the next waiter', async () => {
+    const e = make();
+    const sem = new Semaphore(2);
+    await sem.acquire(background(), 2);
+    const a = track(sem.acquire(e.ctx, 1));
+    const b = track(sem.acquire(background(), 2));
+    await flush();
+    expect(e.held()).toBe(1);
+    sem.release(2); // grants 1 to a (b does not fit behind it) ...
+    e.end(); // ... whose context ends before a resumes
+    await flush();
+    expect(a.state).toBe('rejected');
+    expect(a.value).toBe(e.err);
+    expect(b.state).toBe('fulfilled');
+    expect(sem._head).toBeUndefined();
+    expect(sem.tryAcquire(1)).toBe(false);
+    sem.release(2); // b's
+    expect(sem.tryAcquire(2)).toBe(true);
+    expect(e.held()).toBe(0);
+  });
+
+  it('gives the weight back to the count when that waiter was the only one', async () => {
+    const e = make();
+    const sem = new Semaphore(3);
+    await sem.acquire(background(), 3);
+    const a = track(sem.acquire(e.ctx, 2));
+    await flush();
+    sem.release(3);
+    e.end();
+    await flush();
+    expect(a.state).toBe('rejected');
+    expect(a.value).toBe(e.err);
+    expect(sem.tryAcquire(3)).toBe(true);
+    expect(e.held()).toBe(0);
+  });
+
+  it('leaves nothing held or registered however late in the grant the context ends', async () => {
+    for (let late = 0; late <= 6; late++) {
+      const e = make();
+      const sem = new Semaphore(2);
+      await sem.acquire(background(), 2);
+      const a = track(
+        sem.acquire(e.ctx, 2).then(() => {
+          sem.release(2);
+        }),
+      );
+      await flush();
+      sem.release(2);
+      afterMicrotasks(late, e.end);
+      await flush();
+      // Ended in the same tick as the grant: the waiter never gets it. Later
+      // on, the caller may already be on its way back, as a Go caller may
+      // find its context done right after acquiring.
+      if (late === 0) expect(a.state).toBe('rejected');
+      if (a.state === 'rejected') expect(a.value, `ended ${late} microtasks late`).toBe(e.err);
+      // Granted and released, or given back: either way nothing is held.
+      expect(sem.tryAcquire(2)).toBe(true);
+      expect(e.held()).toBe(0);
+    }
   });
 });
