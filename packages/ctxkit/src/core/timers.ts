@@ -40,22 +40,39 @@ function unrefTimer(t: Handle): void {
  * Keeps the process alive until an instant: while an async helper waits on
  * a context with a deadline, the process must stay up until that deadline
  * fires (the context's own timer is unref'd), as a Go program blocked on
- * `<-ctx.Done()` waits for its timer.
+ * `<-ctx.Done()` waits for its timer. A timer armed for the whole wait is
+ * trusted when it fires, so fake timers that leave `Date` real end the hold
+ * too; only the chained legs of a longer wait read the clock again.
  */
 export class Hold {
   _at: number;
+  /** pending timer; undefined once the hold has run out or is released */
   _timer: Handle;
   constructor(at: number) {
     this._at = at;
-    // +1: fire after the context's own timer for the same instant.
-    this._timer = startTimer(onHold, at - Date.now() + 1, this, true);
+    this._timer = undefined;
+    armHold(this, at - Date.now());
   }
+  /** Stops holding the process; idempotent. */
   release(): void {
-    stopTimer(this._timer);
+    const t = this._timer;
+    if (t !== undefined) {
+      this._timer = undefined;
+      stopTimer(t);
+    }
   }
 }
 
-function onHold(h: Hold): void {
-  const rem = h._at - Date.now();
-  h._timer = rem >= 0 ? startTimer(onHold, rem + 1, h, true) : undefined;
+function armHold(h: Hold, rem: number): void {
+  // +1: fire after the context's own timer for the same instant.
+  if (rem + 1 > MAX_DELAY) h._timer = startTimer(onHoldLeg, MAX_DELAY, h, true);
+  else h._timer = startTimer(onHoldEnd, Math.ceil(rem) + 1, h, true);
+}
+
+function onHoldLeg(h: Hold): void {
+  armHold(h, h._at - Date.now());
+}
+
+function onHoldEnd(h: Hold): void {
+  h._timer = undefined;
 }

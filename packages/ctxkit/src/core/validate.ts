@@ -11,10 +11,32 @@ function kind(v: unknown): string {
   return typeof v;
 }
 
+/** The members every Context has, as error messages list them. */
+const MEMBERS = 'deadline(), err(), value() and signal';
+
 /**
- * Throws unless `v` is usable as a Context. Every constructor calls this on
- * its parent, so a forgotten parent fails where it is passed, not deep in a
- * later lookup.
+ * The first of the four Context members `v` lacks, as printed in errors;
+ * undefined if it has them all. `signal` is tested with `in`, not read: on
+ * a user-written context reading it may run a getter that creates an
+ * AbortController, which ctxkit reads only when it needs the signal.
+ */
+function missingMember(v: object): string | undefined {
+  const c = v as Partial<Context>;
+  if (typeof c.deadline !== 'function') return 'deadline()';
+  if (typeof c.err !== 'function') return 'err()';
+  if (typeof c.value !== 'function') return 'value()';
+  if (!('signal' in v)) return 'signal';
+  return undefined;
+}
+
+/**
+ * Throws unless `v` is usable as a Context: ctxkit's own, or an object with
+ * `deadline()`, `err()` and `value()` methods and a `signal` property.
+ * Every constructor calls this on its parent and every helper on its ctx,
+ * so a forgotten parent or a missing member fails where it is passed, not
+ * deep in a later cancellation.
+ *
+ * @throws {TypeError} naming `fn`, `arg` and, for an incomplete object, the missing member.
  */
 export function checkContext(v: unknown, fn: string, arg: string): asserts v is Context {
   if (v instanceof Ctx) return;
@@ -22,10 +44,10 @@ export function checkContext(v: unknown, fn: string, arg: string): asserts v is 
     const what = arg === 'parent' ? 'cannot create context from nil parent' : 'nil context';
     throw new TypeError(`ctxkit.${fn}: ${what} (argument "${arg}" is ${v})`);
   }
-  if (typeof v !== 'object' || typeof (v as Context).err !== 'function' || typeof (v as Context).value !== 'function') {
-    throw new TypeError(
-      `ctxkit.${fn}: argument "${arg}" must be a Context (an object with deadline(), err(), value() and signal), got ${kind(v)}`,
-    );
+  const missing = typeof v === 'object' ? missingMember(v) : undefined;
+  if (typeof v !== 'object' || missing !== undefined) {
+    const got = missing === undefined ? kind(v) : `an object that has no ${missing}`;
+    throw new TypeError(`ctxkit.${fn}: argument "${arg}" must be a Context (an object with ${MEMBERS}), got ${got}`);
   }
 }
 
@@ -34,21 +56,45 @@ export function checkParent(parent: unknown, fn: string): asserts parent is Cont
   checkContext(parent, fn, 'parent');
 }
 
+// The intrinsic, kept from load: it reads no clock, and a fake Date
+// installed later must not change which objects count as Dates.
+const dateGetTime = Date.prototype.getTime;
+
 /**
- * Converts a deadline argument to epoch ms. `Infinity` and instants past the
- * range of Date mean "no deadline of its own" (returned as Infinity); very
- * early instants clamp to the earliest Date (already expired).
+ * The time value of a Date from any realm (a `vm` context, an iframe), where
+ * `instanceof Date` fails; undefined for anything else. getTime checks the
+ * internal date slot, so an object merely claiming to be a Date (through
+ * Symbol.toStringTag or a getTime method of its own) is not one.
+ */
+function dateMs(d: unknown): number | undefined {
+  if (typeof d !== 'object' || d === null) return undefined;
+  try {
+    return dateGetTime.call(d);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Converts a deadline argument (epoch ms, or a Date of any realm) to epoch
+ * ms. `Infinity` and instants past the range of Date mean "no deadline of
+ * its own" (returned as Infinity); very early instants clamp to the
+ * earliest Date (already expired).
+ *
+ * @throws {RangeError} for NaN or an invalid Date; {TypeError} for anything else.
  */
 export function toDeadlineMs(d: unknown, fn: string): number {
   let ms: number;
   if (typeof d === 'number') {
     if (Number.isNaN(d)) throw new RangeError(`ctxkit.${fn}: argument "d" (deadline) is NaN`);
     ms = d;
-  } else if (d instanceof Date) {
-    ms = d.getTime();
-    if (Number.isNaN(ms)) throw new RangeError(`ctxkit.${fn}: argument "d" (deadline) is an invalid Date`);
   } else {
-    throw new TypeError(`ctxkit.${fn}: argument "d" (deadline) must be a Date or epoch milliseconds, got ${kind(d)}`);
+    const t = dateMs(d);
+    if (t === undefined) {
+      throw new TypeError(`ctxkit.${fn}: argument "d" (deadline) must be a Date or epoch milliseconds, got ${kind(d)}`);
+    }
+    if (Number.isNaN(t)) throw new RangeError(`ctxkit.${fn}: argument "d" (deadline) is an invalid Date`);
+    ms = t;
   }
   if (ms > MAX_DATE_MS) return Infinity;
   if (ms < -MAX_DATE_MS) return -MAX_DATE_MS;

@@ -3,7 +3,7 @@ import { DeadlineExceeded } from './errors.js';
 import { CancelCtx, attach, cancelTree } from './tree.js';
 import { cancelFunc } from './with-cancel.js';
 import { deadlineMs } from './lookup.js';
-import { startTimer, stopTimer } from './timers.js';
+import { MAX_DELAY, startTimer, stopTimer } from './timers.js';
 import { checkParent, deadlineIn, toDeadlineMs, toDurationMs } from './validate.js';
 import { formatDuration } from './describe.js';
 
@@ -37,14 +37,30 @@ export class TimerCtx extends CancelCtx {
   }
 }
 
-function onDeadline(c: TimerCtx): void {
+/**
+ * Arms `c`'s timer for a deadline `rem` ms away. A timer within
+ * setTimeout's range is trusted when it fires (Go trusts its runtime timer
+ * too): fake timers that leave `Date` real, as jest's `doNotFake: ['Date']`
+ * does, still fire it. A longer wait is a chain of legs, each reading the
+ * clock again, so such a deadline never fires before `Date.now()` says so.
+ */
+function armDeadline(c: TimerCtx, rem: number): void {
+  if (rem > MAX_DELAY) c._timer = startTimer(onDeadlineLeg, MAX_DELAY, c, false);
+  // Rounded up: setTimeout truncates a fractional delay and would fire early.
+  else c._timer = startTimer(onDeadline, Math.ceil(rem), c, false);
+}
+
+function onDeadlineLeg(c: TimerCtx): void {
   c._timer = undefined;
   if (c._err !== undefined) return;
   const rem = c._deadline - Date.now();
-  // Deadlines beyond setTimeout's range are reached by chaining timers; a
-  // timer never cancels before the clock says so.
-  if (rem > 0) c._timer = startTimer(onDeadline, rem, c, false);
+  if (rem > 0) armDeadline(c, rem);
   else cancelTree(c, DeadlineExceeded, c._dcause);
+}
+
+function onDeadline(c: TimerCtx): void {
+  c._timer = undefined;
+  if (c._err === undefined) cancelTree(c, DeadlineExceeded, c._dcause);
 }
 
 /**
@@ -65,7 +81,7 @@ function derive(parent: Context, at: number, cause: unknown, now: number): [Cont
   if (c._err === undefined) {
     const rem = at - (now === now ? now : Date.now());
     if (rem <= 0) cancelTree(c, DeadlineExceeded, c._dcause);
-    else c._timer = startTimer(onDeadline, rem, c, false);
+    else armDeadline(c, rem);
   }
   return [c, cancelFunc(c)];
 }
@@ -80,8 +96,10 @@ function derive(parent: Context, at: number, cause: unknown, now: number): [Cont
  *
  * A deadline at or before now gives a context that is already cancelled.
  * `Infinity` and instants beyond the range of Date (8.64e15 ms) mean no
- * deadline of its own; `-Infinity` means already expired. Deadlines beyond
- * setTimeout's 2^31-1 ms range are honoured by chaining timers. The pending
+ * deadline of its own; `-Infinity` means already expired. The deadline
+ * fires when its timer does (so fake timers control it, even those that
+ * leave `Date` real); deadlines beyond setTimeout's 2^31-1 ms range are
+ * reached by chaining timers that read the clock again. The pending
  * timer does not keep the process alive; the async helpers
  * ({@link sleep}, {@link race}, {@link done}) do while they wait.
  *

@@ -99,6 +99,81 @@ describe('String(ctx)', () => {
     }
   });
 
+  describe('values of classes the runtime provides print as their type name, never their contents', () => {
+    class DbUrl extends URL {}
+    class Registry extends Map<string, string> {}
+    const buffer = (globalThis as { Buffer?: { from(s: string): Uint8Array } }).Buffer;
+    it.each([
+      ['a URL with credentials', new URL('https://alice:hunter2@db/?token=abc'), 'URL'],
+      ['URLSearchParams', new URLSearchParams('token=abc'), 'URLSearchParams'],
+      ['a Uint8Array', new TextEncoder().encode('hunter2'), 'Uint8Array'],
+      ['Headers', new Headers({ authorization: 'Bearer hunter2' }), 'Headers'],
+      ['a user subclass of URL that keeps its toString', new DbUrl('https://alice:hunter2@db/'), 'DbUrl'],
+      ['a user subclass of Map without a toString', new Registry([['password', 'hunter2']]), 'Registry'],
+    ] as const)('%s', (_label, v, want) => {
+      const s = String(withValue(background(), 'k', v));
+      expect(s).toBe(`context.Background.WithValue(k, ${want})`);
+      expect(s).not.toMatch(/hunter2|abc/);
+      expect(String(withValue(background(), v, 'v'))).toBe(`context.Background.WithValue(${want}, v)`);
+    });
+
+    it.runIf(buffer !== undefined)('a Buffer', () => {
+      const s = String(withValue(background(), 'k', buffer!.from('hunter2')));
+      expect(s).toBe('context.Background.WithValue(k, Buffer)');
+    });
+
+    it('a user subclass of URL that defines its own toString prints it', () => {
+      class RedactedUrl extends URL {
+        override toString(): string {
+          return `${this.protocol}//${this.host}${this.pathname}`;
+        }
+      }
+      const v = new RedactedUrl('https://alice:hunter2@db/orders?token=abc');
+      expect(String(withValue(background(), 'k', v))).toBe('context.Background.WithValue(k, https://db/orders)');
+    });
+
+    it('a runtime object given its own toString prints it', () => {
+      const v = Object.assign(new URL('https://alice:hunter2@db/'), { toString: () => 'db' });
+      expect(String(withValue(background(), 'k', v))).toBe('context.Background.WithValue(k, db)');
+    });
+  });
+
+  it('prints a Proxy, a revoked Proxy and a throwing toString getter without crashing', () => {
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const loop: object = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => loop,
+        get: (_t, p) => (p === 'toString' ? () => 'from a proxy' : undefined),
+      },
+    );
+    const getter = {
+      get toString(): never {
+        throw new Error('no');
+      },
+    };
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no');
+        },
+        getPrototypeOf: () => {
+          throw new Error('no');
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error('no');
+        },
+      },
+    );
+    expect(String(withValue(background(), 'k', new Proxy(new Map(), {})))).toBe('context.Background.WithValue(k, Map)');
+    expect(String(withValue(background(), 'k', revoked))).toBe('context.Background.WithValue(k, Object)');
+    expect(String(withValue(background(), 'k', getter))).toBe('context.Background.WithValue(k, Object)');
+    expect(String(withValue(background(), 'k', hostile))).toBe('context.Background.WithValue(k, Object)');
+    expect(() => String(withValue(background(), 'k', loop))).not.toThrow();
+  });
+
   it('prints a throwing toString as the type name', () => {
     class Hostile {
       toString(): string {
@@ -180,6 +255,13 @@ describe('formatDuration (Go time.Duration.String)', () => {
     [-99.99, '-99.99ms'],
     [-7_384_005, '-2h3m4.005s'],
     [4e-7, '0s'],
+    [1e12 + 7, '277777h46m40.007s'],
+    [-(1e12 + 7), '-277777h46m40.007s'],
+    [8.64e15, '2400000000h0m0s'],
+    [1e12 + 0.5, '277777h46m40.0005s'],
+    [1e9 + 0.25, '277h46m40.00025s'],
+    [-0.0015, '-1.5µs'],
+    [-0, '0s'],
   ])('formats %s ms as %s', (ms, want) => {
     expect(formatDuration(ms)).toBe(want);
   });

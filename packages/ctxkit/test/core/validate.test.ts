@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   afterFunc,
@@ -16,6 +17,7 @@ import {
   withTimeoutCause,
   withValue,
   withoutCancel,
+  DeadlineExceeded,
 } from '../../src/index.js';
 
 const bg = background();
@@ -45,6 +47,87 @@ describe('bad input', () => {
     it.each([{}, 42, 'ctx', { err: () => undefined }])('throws TypeError naming "parent" for a non-context %j', (p) => {
       expect(() => make(p)).toThrow(TypeError);
       expect(() => make(p)).toThrow(/"parent"/);
+    });
+  });
+
+  describe('a user-written parent lacking one of the four members', () => {
+    const full = {
+      deadline: () => undefined,
+      signal: new AbortController().signal,
+      err: () => undefined,
+      value: () => undefined,
+    };
+    const without = (member: keyof typeof full): object => {
+      const p: Record<string, unknown> = { ...full };
+      delete p[member];
+      return p;
+    };
+    describe.each(constructors)('%s', (name, make) => {
+      it.each([
+        ['deadline', 'deadline()'],
+        ['signal', 'signal'],
+        ['err', 'err()'],
+        ['value', 'value()'],
+      ] as const)('throws TypeError naming "parent" and saying it has no %s', (member, shown) => {
+        const p = without(member);
+        expect(() => make(p)).toThrow(TypeError);
+        expect(() => make(p)).toThrow(new RegExp(`ctxkit\\.${name}: argument "parent" .*has no ${shown.replace(/[()]/g, '\\$&')}`));
+      });
+    });
+
+    it('throws at the call that passes it, for the helpers taking a ctx too', () => {
+      for (const member of ['deadline', 'signal'] as const) {
+        const c = without(member);
+        expect(() => done(c as any)).toThrow(/"ctx".*has no/);
+        expect(() => race(c as any, Promise.resolve(1))).toThrow(/"ctx".*has no/);
+        expect(() => sleep(c as any, 1)).toThrow(/"ctx".*has no/);
+        expect(() => afterFunc(c as any, () => {})).toThrow(/"ctx".*has no/);
+      }
+    });
+
+    it('accepts a signal getter without calling it', () => {
+      let reads = 0;
+      const p = {
+        deadline: () => undefined,
+        get signal(): AbortSignal {
+          reads++;
+          return full.signal;
+        },
+        err: () => undefined,
+        value: () => undefined,
+      };
+      const v = withValue(p, 'k', 'v');
+      expect(v.value('k')).toBe('v');
+      expect(reads).toBe(0);
+    });
+  });
+
+  describe.each([
+    ['withDeadline', (d: any) => withDeadline(bg, d)],
+    ['withDeadlineCause', (d: any) => withDeadlineCause(bg, d, 'c')],
+  ])('%s with a Date from another realm', (name, make) => {
+    it('accepts it as a Date', () => {
+      const future = runInNewContext('new Date(Date.now() + 60000)') as Date;
+      expect(future instanceof Date).toBe(false);
+      const [ctx, cancel] = make(future) as [ReturnType<typeof withCancel>[0], () => void];
+      expect(ctx.deadline()?.getTime()).toBe(future.getTime());
+      expect(ctx.err()).toBeUndefined();
+      cancel();
+      const [past, cancelPast] = make(runInNewContext('new Date(0)')) as [ReturnType<typeof withCancel>[0], () => void];
+      expect(past.err()).toBe(DeadlineExceeded);
+      cancelPast();
+    });
+
+    it('throws RangeError naming "d" when it is invalid', () => {
+      const bad = runInNewContext('new Date(NaN)');
+      expect(() => make(bad)).toThrow(RangeError);
+      expect(() => make(bad)).toThrow(new RegExp(`${name}: argument "d".*invalid Date`));
+    });
+
+    it('is not fooled by an object claiming to be a Date', () => {
+      const fake = { [Symbol.toStringTag]: 'Date', getTime: () => 0 };
+      expect(() => make(fake)).toThrow(TypeError);
+      expect(() => make(fake)).toThrow(/"d"/);
     });
   });
 

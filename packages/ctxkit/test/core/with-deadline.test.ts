@@ -167,6 +167,31 @@ describe('withDeadline', () => {
     cancel();
   });
 
+  it('reads the clock again between the chained timers of a far deadline, so a clock set back postpones it', () => {
+    const far = 2 ** 31 + 5_000;
+    const [ctx, cancel] = withDeadline(background(), T0 + far);
+    vi.advanceTimersByTime(1_000);
+    vi.setSystemTime(T0 - 60_000); // pending timers keep their schedule
+    vi.advanceTimersByTime(far - 1_000);
+    expect(ctx.err()).toBeUndefined();
+    expect(Date.now()).toBe(T0 + far - 61_000);
+    vi.advanceTimersByTime(60_999);
+    expect(ctx.err()).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(ctx.err()).toBe(DeadlineExceeded);
+    expect(Date.now()).toBe(T0 + far);
+    cancel();
+  });
+
+  it('does not fire before a fractional deadline although setTimeout truncates delays', () => {
+    const [ctx, cancel] = withDeadline(background(), T0 + 100.5);
+    vi.advanceTimersByTime(100);
+    expect(ctx.err()).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(ctx.err()).toBe(DeadlineExceeded);
+    cancel();
+  });
+
   it('cancelled by hand while chaining timers for a far deadline clears the pending one', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const [ctx, cancel] = withDeadline(background(), T0 + 3 * 2 ** 31);
