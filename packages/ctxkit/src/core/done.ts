@@ -1,16 +1,40 @@
 import type { Context } from './context.js';
-import { CANCELLED, REGISTERED, watch } from './tree.js';
+import { CANCELLED, NEVER, REGISTERED, watch } from './tree.js';
 import { Waiter } from './waiter.js';
 import { checkContext } from './validate.js';
+import { delegate, skipValues } from './lookup.js';
+import { Ctx } from './ctx.js';
 
-/** One promise per context, so repeated calls add nothing to it. */
+/** One promise per context that can be cancelled, so repeated calls add nothing to it. */
 const cache = new WeakMap<Context, Promise<void>>();
+
+function never(): void {}
+
+/**
+ * The context whose cancellation `ctx` reports: the nearest non-value
+ * ancestor-or-self, seen through a wrapper that delegates to a ctxkit
+ * context (Go's `valueCtx.Done()` is its parent's channel).
+ */
+function owner(ctx: Context): Context {
+  const c = skipValues(ctx);
+  if (c instanceof Ctx) return c;
+  return delegate(c) ?? c;
+}
 
 /**
  * Returns a promise that resolves (never rejects) when `ctx` is cancelled;
- * at once if it already is, never if `ctx` can never be cancelled. The same
- * promise is returned on every call for one context. While it is pending on
- * a context with a deadline, the process stays alive until that deadline.
+ * at once if it already is, never if `ctx` can never be cancelled. While it
+ * is pending on a context with a deadline, the process stays alive until
+ * that deadline.
+ *
+ * Contexts that share one cancellation share one promise: every value
+ * context of a parent (and every wrapper delegating to it) gets the
+ * parent's, so calling `done()` per request on a long-lived parent holds
+ * one registration, not one per request. For a context that can never be
+ * cancelled, each call returns a new promise that never settles and holds
+ * nothing (a shared one would keep the reactions of every finished
+ * `Promise.race([done(ctx), work])` forever). Prefer {@link race} to
+ * `Promise.race` with `done()`: it releases everything when it settles.
  *
  * @throws {TypeError} if `ctx` is not a Context.
  * @example
@@ -19,14 +43,17 @@ const cache = new WeakMap<Context, Promise<void>>();
  */
 export function done(ctx: Context): Promise<void> {
   checkContext(ctx, 'done', 'ctx');
-  let p = cache.get(ctx);
+  const c = owner(ctx);
+  let p = cache.get(c);
   if (p !== undefined) return p;
+  let r: number = NEVER;
   p = new Promise<void>((resolve) => {
-    const w = new Waiter(ctx, resolve, undefined);
-    const r = watch(ctx, w);
+    const w = new Waiter(c, resolve, undefined);
+    r = watch(c, w);
     if (r === CANCELLED) resolve();
     else if (r === REGISTERED) w._holdForDeadline();
   });
-  cache.set(ctx, p);
+  if (r === NEVER) return new Promise<void>(never);
+  cache.set(c, p);
   return p;
 }

@@ -9,12 +9,14 @@ import { cancelCtxKey } from './key.js';
 import { CancelCtx } from './tree.js';
 import { ValueCtx } from './with-value.js';
 import { WithoutCancelCtx } from './without-cancel.js';
-import { UncancellableCtx } from './uncancellable.js';
+import { UncancellableCtx, neverAborts } from './uncancellable.js';
 
 // The two roots, compared by identity: most walks that miss end at one, and
 // an identity check is much cheaper there than the instanceof chain below.
 const BACKGROUND = background();
 const TODO = todo();
+/** Stands for every context that can never be cancelled, in {@link delegate}. */
+const NEVER_CTX = BACKGROUND as UncancellableCtx;
 
 /** The value bound to `key` at `c` or its nearest ancestor binding it. */
 export function lookup(c: Context, key: unknown): unknown {
@@ -52,6 +54,31 @@ export function lookup(c: Context, key: unknown): unknown {
 export function skipValues(c: Context): Context {
   while (c instanceof ValueCtx) c = c._parent;
   return c;
+}
+
+/**
+ * For a user-written context, the ctxkit context it delegates to, if any:
+ * Go's `parentCancelCtx` rule. A wrapper whose `value(<private key>)` is a
+ * ctxkit cancellable context and whose `signal` is that context's own
+ * signal is cancelled exactly when that context is, so its children, its
+ * afterFunc callbacks and the waits on it join that context directly —
+ * synchronous, ordered like direct children, nothing registered on the
+ * wrapper. A wrapper whose signal belongs to a context that can never be
+ * cancelled is answered with that context (nothing to register). Anything
+ * else is a source of its own: undefined.
+ */
+export function delegate(c: Context): CancelCtx | UncancellableCtx | undefined {
+  const inner: unknown = c.value(cancelCtxKey);
+  if (inner instanceof CancelCtx) {
+    const sig = c.signal;
+    // Compared without creating the inner context's signal: a wrapper that
+    // delegates `signal` has just created it by reading its own.
+    const ctrl = inner._ctrl;
+    return ctrl !== undefined && ctrl.signal === sig ? inner : undefined;
+  }
+  // A context with its own afterFunc is followed through it, never its signal.
+  if (inner !== undefined || typeof c.afterFunc === 'function') return undefined;
+  return neverAborts(c.signal) ? NEVER_CTX : undefined;
 }
 
 /** The deadline of `c` in epoch ms, or undefined if it has none. */

@@ -35,7 +35,7 @@ import type { Context } from './context.js';
 import { Ctx } from './ctx.js';
 import { cancelCtxKey } from './key.js';
 import { Canceled } from './errors.js';
-import { deadlineMs, lookup, skipValues } from './lookup.js';
+import { deadlineMs, delegate, lookup, skipValues } from './lookup.js';
 import { UncancellableCtx } from './uncancellable.js';
 import { type FnNode, Links, type RingNode, append, appendFn, unlinkFn, unlinkMember } from './ring.js';
 import { joinForeign } from './foreign.js';
@@ -109,23 +109,31 @@ export class CancelCtx extends Ctx implements RingNode {
 
 /**
  * Links a new `child` into the tree below `parent`: into the children ring
- * of the nearest cancellable ancestor, or of the Source standing for a
- * user-written ancestor. A child of an already-cancelled parent is born
- * cancelled with the parent's err and cause and is linked nowhere.
+ * of the nearest cancellable ancestor (through value contexts and
+ * delegating wrappers), or of the Source standing for a user-written
+ * ancestor. A child of an already-cancelled parent is born cancelled with
+ * the parent's err and cause and is linked nowhere.
  */
 export function attach(child: CancelCtx, parent: Context): void {
-  const p = skipValues(parent);
-  if (p instanceof CancelCtx) {
-    if (p._err !== undefined) {
-      child._err = p._err;
-      child._cause = p._cause;
+  const s = skipValues(parent);
+  let p: CancelCtx;
+  if (s instanceof CancelCtx) p = s;
+  else {
+    if (s instanceof UncancellableCtx) return;
+    const d = delegate(s);
+    if (d === undefined) {
+      joinForeign(child, s);
       return;
     }
-    append((p._links ??= new Links(p, knownDeadline(p))), child);
+    if (!(d instanceof CancelCtx)) return;
+    p = d;
+  }
+  if (p._err !== undefined) {
+    child._err = p._err;
+    child._cause = p._cause;
     return;
   }
-  if (p instanceof UncancellableCtx) return;
-  joinForeign(child, p);
+  append((p._links ??= new Links(p, knownDeadline(p))), child);
 }
 
 /**
@@ -186,15 +194,14 @@ function notify(n: CancelCtx): void {
   if (c !== undefined && !c.signal.aborted) c.abort(n._err);
   const l = n._links;
   if (l === undefined) return;
-  n._links = undefined;
-  let w = l._fnext;
-  while (w !== l) {
-    const next = w._fnext!;
-    w._fnext = undefined;
-    w._fprev = undefined;
+  // The ring stays in place until it is drained: a watcher registered on n
+  // meanwhile (from an abort listener above) joins its tail and fires after
+  // every earlier one, so callbacks on one context keep registration order.
+  for (let w = l._fnext; w !== l; w = l._fnext) {
+    unlinkFn(w);
     (w as Watch)._fire();
-    w = next;
   }
+  n._links = undefined;
 }
 
 /**
@@ -227,20 +234,43 @@ export const NEVER = 0;
 export const REGISTERED = 1;
 export type Watched = typeof CANCELLED | typeof NEVER | typeof REGISTERED;
 
-/** Registers `w` to fire when `ctx` is cancelled. */
+/**
+ * Registers `w` to fire when `ctx` is cancelled: on the nearest cancellable
+ * context (through value contexts and delegating wrappers), so waits on a
+ * million value contexts of one parent hold no more than their own entries.
+ */
 export function watch(ctx: Context, w: Watch): Watched {
-  const c = skipValues(ctx);
-  if (c instanceof CancelCtx) {
-    if (c._err !== undefined) return CANCELLED;
+  const s = skipValues(ctx);
+  let c: CancelCtx;
+  if (s instanceof CancelCtx) c = s;
+  else {
+    if (s instanceof UncancellableCtx) return NEVER;
+    const d = delegate(s);
+    if (d === undefined) return watchForeign(s, w);
+    if (!(d instanceof CancelCtx)) return NEVER;
+    c = d;
+  }
+  const l = c._links;
+  if (c._err !== undefined) {
+    // Cancelled, but its watchers are still being fired (phase 2 is under
+    // way): queue behind them to keep registration order.
+    if (l === undefined || l._fnext === l) return CANCELLED;
     w._cc = c;
-    appendFn((c._links ??= new Links(c, knownDeadline(c))), w);
+    appendFn(l, w);
     return REGISTERED;
   }
-  if (c instanceof UncancellableCtx) return NEVER;
-  // A user-written context: watch it through a private child, so that all
-  // watchers of one such context share its one Source registration.
+  w._cc = c;
+  appendFn(l ?? (c._links = new Links(c, knownDeadline(c))), w);
+  return REGISTERED;
+}
+
+/**
+ * Watches a user-written context through a private child, so that all
+ * watchers of one such context share its one Source registration.
+ */
+function watchForeign(c: Context, w: Watch): Watched {
   const own = new CancelCtx(c);
-  attach(own, c);
+  joinForeign(own, c);
   if (own._err !== undefined) return CANCELLED;
   w._cc = own;
   w._own = true;

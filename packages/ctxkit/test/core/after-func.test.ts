@@ -150,6 +150,31 @@ describe('afterFunc', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps registration order on one context for a callback registered from an abort listener during the cancellation', async () => {
+    const [ctx, cancel] = withCancel(background());
+    const order: string[] = [];
+    afterFunc(ctx, () => order.push('f1'));
+    ctx.signal.addEventListener('abort', () => {
+      afterFunc(ctx, () => order.push('f2'));
+    });
+    cancel();
+    await flush();
+    expect(order).toEqual(['f1', 'f2']);
+  });
+
+  it('keeps registration order on a descendant when an ancestor’s abort listener registers on it', async () => {
+    const [root, cancel] = withCancel(background());
+    const [child] = withCancel(root);
+    const order: string[] = [];
+    afterFunc(child, () => order.push('child#1'));
+    root.signal.addEventListener('abort', () => {
+      afterFunc(child, () => order.push('child#2'));
+    });
+    cancel();
+    await flush();
+    expect(order).toEqual(['child#1', 'child#2']);
+  });
+
   it('runs callbacks ancestor first, depth-first in derivation order, and in registration order on one context', async () => {
     const [root, cancelRoot] = withCancel(background());
     const [a] = withCancel(root);

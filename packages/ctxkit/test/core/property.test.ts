@@ -28,9 +28,10 @@ import type { Links } from '../../src/core/ring.js';
 const HOUR = 3_600_000;
 
 // ---------------------------------------------------------------------------
-// User-written contexts: wrappers around a ctxkit context that delegate
-// value() (so cause() finds the inner cause, as SPEC says), one offering
-// only a signal, one offering Go's afterFunc hook.
+// User-written contexts around a ctxkit context that delegate value() (so
+// cause() finds the inner cause): one offering only a signal of its own,
+// one offering Go's afterFunc hook (both sources ctxkit must register on),
+// and a plain delegate whose signal is the inner one (joined directly).
 
 const addListener = EventTarget.prototype.addEventListener;
 
@@ -61,9 +62,14 @@ class SignalOnlyContext implements Context {
   deadline(): Date | undefined {
     return this.inner.deadline();
   }
+  /** A signal of its own that aborts, synchronously and with the same reason, when the inner one does. */
   get signal(): AbortSignal {
     if (this._sig === undefined) {
-      this._sig = this.inner.signal;
+      const own = new AbortController();
+      const inner = this.inner.signal;
+      if (inner.aborted) own.abort(inner.reason);
+      else addListener.call(inner, 'abort', () => own.abort(inner.reason), { once: true });
+      this._sig = own.signal;
       this._live = spyListeners(this._sig);
     }
     return this._sig;
@@ -107,11 +113,21 @@ class AfterFuncContext extends SignalOnlyContext {
   }
 }
 
+/** A wrapper delegating everything, its signal included: ctxkit links below the inner context. */
+class DelegateContext extends SignalOnlyContext {
+  override get signal(): AbortSignal {
+    return this.inner.signal;
+  }
+  override registrations(): number {
+    return 0;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The model.
 
-type Kind = 'bg' | 'cancel' | 'cause' | 'value' | 'timeout' | 'without' | 'signal' | 'fixSig' | 'fixAf';
-const KINDS: Kind[] = ['cancel', 'cause', 'value', 'timeout', 'without', 'signal', 'fixSig', 'fixAf'];
+type Kind = 'bg' | 'cancel' | 'cause' | 'value' | 'timeout' | 'without' | 'signal' | 'fixSig' | 'fixAf' | 'fixDel';
+const KINDS: Kind[] = ['cancel', 'cause', 'value', 'timeout', 'without', 'signal', 'fixSig', 'fixAf', 'fixDel'];
 const TIMEOUTS = [HOUR, 2 * HOUR, -1, HOUR / 2];
 const CAUSES: unknown[] = [undefined, null, new Error('cause A'), 'cause B'];
 const REASONS: unknown[] = [new Error('aborted'), DeadlineExceeded, 'a string reason', 'timeout-dom'];
@@ -147,7 +163,7 @@ interface Node {
 const keys: unknown[] = [createKey<string>('a'), createKey<string>('b'), 'plain-string-key'];
 const missing = createKey<string>('missing');
 
-const OWN: ReadonlySet<Kind> = new Set<Kind>(['cancel', 'cause', 'timeout', 'signal', 'fixSig', 'fixAf']);
+const OWN: ReadonlySet<Kind> = new Set<Kind>(['cancel', 'cause', 'timeout', 'signal', 'fixSig', 'fixAf', 'fixDel']);
 
 function errFromReason(r: unknown): Error {
   return r === DeadlineExceeded || (r instanceof DOMException && r.name === 'TimeoutError') ? DeadlineExceeded : Canceled;
@@ -257,8 +273,10 @@ class World {
         break;
       }
       case 'fixSig':
-      case 'fixAf': {
-        const fx = kind === 'fixSig' ? new SignalOnlyContext(parent) : new AfterFuncContext(parent);
+      case 'fixAf':
+      case 'fixDel': {
+        const fx =
+          kind === 'fixSig' ? new SignalOnlyContext(parent) : kind === 'fixAf' ? new AfterFuncContext(parent) : new DelegateContext(parent);
         Object.assign(n, { ctx: fx, cancel: fx.cancel, takesCause: true });
         break;
       }
@@ -377,7 +395,10 @@ class World {
         const n = nodes[i]!;
         if (n.cc !== undefined && n.cc._err === undefined && this.ringOwner(i) === p) expected.push(i);
       }
-      if (owner.kind === 'fixSig' || owner.kind === 'fixAf') {
+      if (owner.kind === 'fixDel') {
+        // A delegate holds nothing: its children are the inner context's (checked below).
+        expect((owner.ctx as DelegateContext).registrations()).toBe(0);
+      } else if (owner.kind === 'fixSig' || owner.kind === 'fixAf') {
         // One registration on a user-written parent while it has live children, none after.
         const fx = owner.ctx as SignalOnlyContext | AfterFuncContext;
         expect(fx.registrations(), `registrations on node ${p} (${owner.kind})`).toBe(expected.length > 0 ? 1 : 0);
