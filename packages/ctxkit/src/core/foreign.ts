@@ -43,7 +43,10 @@ class ForeignSource extends Source {
     return true;
   }
   _disarm(): void {
-    if (sources.get(this._src) === this) sources.delete(this._src);
+    // The Source itself stays in `sources` (held weakly by the parent) so
+    // that the next child re-arms it without allocating: a derive+cancel
+    // cycle below an otherwise childless parent is then one listener added
+    // and removed, and nothing outlives the last child but this object.
     const sig = this._signal;
     if (sig !== undefined) {
       this._signal = undefined;
@@ -79,14 +82,14 @@ export function joinForeign(child: CancelCtx, parent: Context): void {
     return;
   }
   let s = sources.get(parent);
-  if (s === undefined) {
+  if (s === undefined || s._done) {
     s = new ForeignSource(parent);
-    if (!s._arm()) {
-      child._err = parent.err() ?? Canceled;
-      child._cause = cause(parent) ?? child._err;
-      return;
-    }
-    if (!s._done) sources.set(parent, s);
+    sources.set(parent, s);
+  }
+  if (s._next === s && !s._arm()) {
+    child._err = parent.err() ?? Canceled;
+    child._cause = cause(parent) ?? child._err;
+    return;
   }
   append(s, child);
   // A user-written afterFunc that calls back synchronously fired before the
