@@ -13,10 +13,8 @@
  *
  * @packageDocumentation
  */
-import * as own from './core/api.js';
-import { shared } from './core/shared.js';
-
-const core: typeof own = shared(own);
+import type * as own from './core/api.js';
+import { core } from './core/instance.js';
 
 export type { CancelCauseFunc, CancelFunc, Context, Key } from './core/api.js';
 

@@ -18,3 +18,5 @@ export { afterFunc } from './after-func.js';
 export { sleep } from './sleep.js';
 export { race } from './race.js';
 export { done } from './done.js';
+/** @internal For ctxkit/debug only; not re-exported by the entry point. */
+export { internals as _internals } from './internals.js';

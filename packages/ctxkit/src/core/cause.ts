@@ -18,8 +18,8 @@ import { checkContext } from './validate.js';
  * @throws {TypeError} if `ctx` is not a Context.
  */
 export function cause(ctx: Context): unknown {
-  if (ctx instanceof CancelCtx) return ctx._err === undefined ? undefined : ctx._cause;
   checkContext(ctx, 'cause', 'ctx');
+  if (ctx instanceof CancelCtx) return ctx._err === undefined ? undefined : ctx._cause;
   const err = ctx.err();
   if (err === undefined) return undefined;
   const cc = ctx.value(cancelCtxKey);

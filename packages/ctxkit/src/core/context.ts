@@ -54,15 +54,40 @@ export interface Key<T> {
 }
 
 /**
- * Cancels its context with {@link Canceled}. Idempotent: after the first
- * call, later calls do nothing. `[Symbol.dispose]` calls it, so
- * `using` releases the context at the end of its scope.
+ * `T`, in a position TypeScript does not infer `T` from: `withValue(parent,
+ * key, val)` takes `T` from the key alone, so a `Key<number>` rejects
+ * `undefined` and `'text'` instead of widening `T` to fit them. (TypeScript
+ * 5.4's built-in `NoInfer<T>`, spelled so that older compilers read it too.)
  */
-export type CancelFunc = (() => void) & Disposable;
+export type NotInferred<T> = [T][T extends unknown ? 0 : never];
+
+/**
+ * `{ [Symbol.dispose](): void }` where the compiling program's `lib`
+ * declares `Symbol.dispose` (`esnext.disposable`, `@types/node`), else
+ * nothing. Spelled without the global `Disposable` type, which only those
+ * libs declare, so that ctxkit's declarations compile under any `lib` and a
+ * cancel function never degrades to `any`. Wherever the lib has
+ * `Symbol.dispose`, this is assignable to `Disposable`, so `using` accepts
+ * cancel functions.
+ */
+export type DisposeMethod = SymbolConstructor extends { readonly dispose: infer S }
+  ? S extends symbol
+    ? { [K in S]: () => void }
+    : unknown
+  : unknown;
+
+/**
+ * Cancels its context with {@link Canceled}. Idempotent: after the first
+ * call, later calls do nothing. `[Symbol.dispose]` calls it (where the
+ * runtime defines `Symbol.dispose`), so `using` releases the context at the
+ * end of its scope.
+ */
+export type CancelFunc = (() => void) & DisposeMethod;
 
 /**
  * Cancels its context with `err() === Canceled` and `cause() === cause`
  * (`Canceled` when `cause` is null or undefined). Only the first call has an
- * effect. `[Symbol.dispose]` calls it with no cause.
+ * effect. `[Symbol.dispose]` calls it with no cause (where the runtime
+ * defines `Symbol.dispose`).
  */
-export type CancelCauseFunc = ((cause?: unknown) => void) & Disposable;
+export type CancelCauseFunc = ((cause?: unknown) => void) & DisposeMethod;

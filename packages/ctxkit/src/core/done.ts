@@ -1,5 +1,5 @@
 import type { Context } from './context.js';
-import { CANCELLED, NEVER, REGISTERED, watch } from './tree.js';
+import { CANCELLED, NEVER, watch } from './tree.js';
 import { Waiter } from './waiter.js';
 import { checkContext } from './validate.js';
 import { delegate, skipValues } from './lookup.js';
@@ -36,7 +36,9 @@ function owner(ctx: Context): Context {
  * `Promise.race([done(ctx), work])` forever). Prefer {@link race} to
  * `Promise.race` with `done()`: it releases everything when it settles.
  *
- * @throws {TypeError} if `ctx` is not a Context.
+ * @throws {TypeError} if `ctx` is not a Context; and whatever a
+ *   user-written context throws when ctxkit registers on it (its
+ *   `afterFunc`, its `signal` getter).
  * @example
  * await done(ctx);
  * console.log('stopped:', cause(ctx));
@@ -46,14 +48,18 @@ export function done(ctx: Context): Promise<void> {
   const c = owner(ctx);
   let p = cache.get(c);
   if (p !== undefined) return p;
-  let r: number = NEVER;
-  p = new Promise<void>((resolve) => {
-    const w = new Waiter(c, resolve, undefined);
-    r = watch(c, w);
-    if (r === CANCELLED) resolve();
-    else if (r === REGISTERED) w._holdForDeadline();
-  });
+  let resolve!: () => void;
+  p = new Promise<void>((r) => (resolve = r));
+  const w = new Waiter(c, resolve, undefined);
+  // Outside an executor: what a user-written context throws while being
+  // watched (its afterFunc, its signal getter) reaches the caller.
+  const r = watch(c, w);
   if (r === NEVER) return new Promise<void>(never);
+  if (r === CANCELLED) resolve();
+  else {
+    w._count();
+    w._holdForDeadline();
+  }
   cache.set(c, p);
   return p;
 }

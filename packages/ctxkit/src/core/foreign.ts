@@ -3,6 +3,7 @@ import { Canceled } from './errors.js';
 import { Source, append } from './ring.js';
 import { type CancelCtx, cancelTree, notifyAll } from './tree.js';
 import { cause } from './cause.js';
+import { hook } from './hook.js';
 
 /** One Source per user-written parent that currently has ctxkit children. */
 const sources = new WeakMap<object, ForeignSource>();
@@ -20,12 +21,15 @@ class ForeignSource extends Source {
   _signal: AbortSignal | undefined;
   _onDone: () => void;
   _done: boolean;
+  /** True while this source holds a registration counted by the debug hook. */
+  _on: boolean;
   constructor(src: Context) {
     super();
     this._src = src;
     this._stop = undefined;
     this._signal = undefined;
     this._done = false;
+    this._on = false;
     this._onDone = () => this._fire();
   }
   /** Registers with the source; false if its signal has already aborted. */
@@ -34,15 +38,30 @@ class ForeignSource extends Source {
     if (typeof src.afterFunc === 'function') {
       const stop = src.afterFunc(this._onDone);
       if (typeof stop === 'function') this._stop = stop;
+      this._armed();
       return true;
     }
     const sig = src.signal;
     if (sig.aborted) return false;
     this._signal = sig;
     sig.addEventListener('abort', this._onDone);
+    this._armed();
     return true;
   }
+  _armed(): void {
+    const h = hook;
+    if (h !== undefined) {
+      this._on = true;
+      h.source(1);
+    }
+  }
   _disarm(): void {
+    if (this._on) {
+      // Counted only if it was counted when armed (the counters start when
+      // ctxkit/debug switches them on).
+      this._on = false;
+      hook?.source(-1);
+    }
     // The Source itself stays in `sources` (held weakly by the parent) so
     // that the next child re-arms it without allocating: a derive+cancel
     // cycle below an otherwise childless parent is then one listener added
@@ -95,4 +114,16 @@ export function joinForeign(child: CancelCtx, parent: Context): void {
   // A user-written afterFunc that calls back synchronously fired before the
   // child was linked: deliver it now.
   if (s._done) s._fire();
+}
+
+/**
+ * The live ctxkit children of the user-written context `parent`, in
+ * derivation order (for ctxkit/debug; empty when it has none).
+ */
+export function childrenOfForeign(parent: object): CancelCtx[] {
+  const s = sources.get(parent);
+  const out: CancelCtx[] = [];
+  if (s === undefined) return out;
+  for (let n = s._next; n !== s; n = n._next!) out.push(n as CancelCtx);
+  return out;
 }

@@ -26,22 +26,26 @@ export function race<T>(ctx: Context, p: PromiseLike<T>): Promise<T> {
   }
   return new Promise<T>((resolve, reject) => {
     const w = new Waiter(ctx, resolve, reject);
-    const r = watch(ctx, w);
-    if (r === CANCELLED) {
-      Promise.resolve(p).then(undefined, ignore);
-      reject(ctx.err());
-      return;
-    }
-    if (r === REGISTERED) w._holdForDeadline();
+    // p first: if subscribing to it throws (a promise with a hostile then),
+    // this promise rejects with that error and nothing is registered on ctx.
+    // Settled before unwatching: a user-written stop() that throws there
+    // cannot leave it pending.
     Promise.resolve(p).then(
       (v) => {
-        w._settle();
         resolve(v);
+        w._settle();
       },
       (err: unknown) => {
-        w._settle();
         reject(err);
+        w._settle();
       },
     );
+    const r = watch(ctx, w);
+    if (r === CANCELLED) {
+      reject(w._err());
+      return;
+    }
+    w._count();
+    if (r === REGISTERED) w._holdForDeadline();
   });
 }

@@ -14,8 +14,10 @@ function onSleep(w: Waiter): void {
       return;
     }
   }
-  w._settle();
+  // Settled before unwatching: a user-written stop() that throws there
+  // cannot leave it pending.
   w._resolve();
+  w._settle();
 }
 
 /**
@@ -40,9 +42,10 @@ export function sleep(ctx: Context, ms: number): Promise<void> {
     const w = new Waiter(ctx, resolve, reject);
     const r = watch(ctx, w);
     if (r === CANCELLED) {
-      reject(ctx.err());
+      reject(w._err());
       return;
     }
+    w._count();
     if (delay === Infinity) {
       if (r === REGISTERED) w._holdForDeadline();
       return;

@@ -39,6 +39,7 @@ import { deadlineMs, delegate, lookup, skipValues } from './lookup.js';
 import { UncancellableCtx } from './uncancellable.js';
 import { type FnNode, Links, type RingNode, append, appendFn, unlinkFn, unlinkMember } from './ring.js';
 import { joinForeign } from './foreign.js';
+import { hook } from './hook.js';
 
 /** `c`'s deadline for its Links cache: Infinity when it has none. */
 function knownDeadline(c: CancelCtx): number {
@@ -128,12 +129,25 @@ export function attach(child: CancelCtx, parent: Context): void {
     if (!(d instanceof CancelCtx)) return;
     p = d;
   }
+  linksOf(p);
   if (p._err !== undefined) {
     child._err = p._err;
     child._cause = p._cause;
     return;
   }
-  append((p._links ??= new Links(p, knownDeadline(p))), child);
+  append(p._links!, child);
+}
+
+/**
+ * Gives a live `c` its registries. The deadline they cache is read before
+ * anything is linked: it may come from a user-written ancestor, whose
+ * `deadline()` could cancel `c` (or derive from it) while it is asked, so
+ * callers check `c._err` after this, never before.
+ */
+function linksOf(c: CancelCtx): void {
+  if (c._links !== undefined || c._err !== undefined) return;
+  const dl = knownDeadline(c);
+  if (c._err === undefined) c._links ??= new Links(c, dl);
 }
 
 /**
@@ -147,10 +161,15 @@ export function attach(child: CancelCtx, parent: Context): void {
 export function cancelTree(root: CancelCtx, err: Error, cause: unknown, batch?: CancelCtx[]): void {
   if (root._err !== undefined) return;
   let pending: CancelCtx[] | undefined = batch;
+  // Root's own ring, to recognise root when the walk climbs back to it: a
+  // child derived through a Proxy of root has the proxy as its ring's owner.
+  const top = root._links;
   let n = root;
+  const h = hook;
   visit: for (;;) {
     n._err = err;
     n._cause = cause;
+    if (h !== undefined) h.cancelled(n);
     n._release();
     const l = n._links;
     if (n._ctrl !== undefined || (l !== undefined && l._fnext !== l)) (pending ??= []).push(n);
@@ -174,13 +193,18 @@ export function cancelTree(root: CancelCtx, err: Error, cause: unknown, batch?: 
         n = x as CancelCtx;
         continue visit;
       }
-      n = s._owner as CancelCtx;
+      n = s === top ? root : (s._owner as CancelCtx);
     }
   }
   // Leave the parent's ring last: emptying a Source's ring calls a
   // user-written context's stop(), which must see this subtree cancelled.
-  if (root._next !== undefined) unlinkMember(root);
-  if (batch === undefined && pending !== undefined) notifyAll(pending);
+  // If that stop() throws, the subtree is still notified: every err() set
+  // here has its signal aborted before cancel() returns (or throws).
+  try {
+    if (root._next !== undefined) unlinkMember(root);
+  } finally {
+    if (batch === undefined && pending !== undefined) notifyAll(pending);
+  }
 }
 
 /** Phase 2 of cancellations marked with a shared `batch` (see {@link cancelTree}). */
@@ -212,7 +236,10 @@ function notify(n: CancelCtx): void {
 export abstract class Watch implements FnNode {
   _fnext: FnNode | undefined;
   _fprev: FnNode | undefined;
-  /** The context whose watcher ring holds this watch. */
+  /**
+   * The context whose watcher ring holds this watch (set by `watch`, also
+   * when it answers CANCELLED: its `_err` is the one ctxkit recorded).
+   */
   _cc: CancelCtx | undefined;
   /** True when `_cc` is a private child made to watch a user-written context. */
   _own: boolean;
@@ -250,17 +277,13 @@ export function watch(ctx: Context, w: Watch): Watched {
     if (!(d instanceof CancelCtx)) return NEVER;
     c = d;
   }
+  linksOf(c);
   const l = c._links;
-  if (c._err !== undefined) {
-    // Cancelled, but its watchers are still being fired (phase 2 is under
-    // way): queue behind them to keep registration order.
-    if (l === undefined || l._fnext === l) return CANCELLED;
-    w._cc = c;
-    appendFn(l, w);
-    return REGISTERED;
-  }
   w._cc = c;
-  appendFn(l ?? (c._links = new Links(c, knownDeadline(c))), w);
+  // Cancelled, but its watchers are still being fired (phase 2 is under
+  // way): queue behind them to keep registration order.
+  if (c._err !== undefined && (l === undefined || l._fnext === l)) return CANCELLED;
+  appendFn(l!, w);
   return REGISTERED;
 }
 
@@ -271,8 +294,8 @@ export function watch(ctx: Context, w: Watch): Watched {
 function watchForeign(c: Context, w: Watch): Watched {
   const own = new CancelCtx(c);
   joinForeign(own, c);
-  if (own._err !== undefined) return CANCELLED;
   w._cc = own;
+  if (own._err !== undefined) return CANCELLED;
   w._own = true;
   // NaN: this private child is never asked for its deadline.
   appendFn((own._links = new Links(own, NaN)), w);

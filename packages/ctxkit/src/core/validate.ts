@@ -36,15 +36,23 @@ function missingMember(v: object): string | undefined {
  * so a forgotten parent or a missing member fails where it is passed, not
  * deep in a later cancellation.
  *
- * @throws {TypeError} naming `fn`, `arg` and, for an incomplete object, the missing member.
+ * @throws {TypeError} naming `fn`, `arg` and, for an incomplete object, the
+ *   missing member; also for an object whose members cannot be read (a
+ *   revoked Proxy, a throwing getter), with what it threw as `cause`.
  */
 export function checkContext(v: unknown, fn: string, arg: string): asserts v is Context {
-  if (v instanceof Ctx) return;
+  let missing: string | undefined;
+  try {
+    if (v instanceof Ctx) return;
+    if (typeof v === 'object' && v !== null) missing = missingMember(v);
+  } catch (e) {
+    // A revoked Proxy, a throwing trap or getter: still this argument's fault.
+    throw new TypeError(`ctxkit.${fn}: argument "${arg}" must be a Context, got an object whose members cannot be read`, { cause: e });
+  }
   if (v === null || v === undefined) {
     const what = arg === 'parent' ? 'cannot create context from nil parent' : 'nil context';
     throw new TypeError(`ctxkit.${fn}: ${what} (argument "${arg}" is ${v})`);
   }
-  const missing = typeof v === 'object' ? missingMember(v) : undefined;
   if (typeof v !== 'object' || missing !== undefined) {
     const got = missing === undefined ? kind(v) : `an object that has no ${missing}`;
     throw new TypeError(`ctxkit.${fn}: argument "${arg}" must be a Context (an object with ${MEMBERS}), got ${got}`);

@@ -2,6 +2,8 @@ import type { Context } from './context.js';
 import { Watch, unwatch } from './tree.js';
 import { deadlineMs } from './lookup.js';
 import { Hold, stopTimer } from './timers.js';
+import { Canceled } from './errors.js';
+import { hook } from './hook.js';
 
 /**
  * A pending promise of one of the async helpers, waiting on a context.
@@ -18,6 +20,8 @@ export class Waiter extends Watch {
   _at: number;
   /** keeps the process alive until the context's deadline */
   _hold: Hold | undefined;
+  /** True while this wait is counted by the debug hook. */
+  _on: boolean;
   constructor(ctx: Context, resolve: (v?: any) => void, reject: ((e: unknown) => void) | undefined) {
     super();
     this._ctx = ctx;
@@ -26,13 +30,30 @@ export class Waiter extends Watch {
     this._timer = undefined;
     this._at = NaN;
     this._hold = undefined;
+    this._on = false;
+  }
+  /** Counts this wait as pending, for ctxkit/debug (a no-op while it is off). */
+  _count(): void {
+    const h = hook;
+    if (h !== undefined) {
+      this._on = true;
+      h.wait(1);
+    }
   }
   /** The context was cancelled: reject with its err (or resolve, for done()). */
   _fire(): void {
     this._drop();
     const reject = this._reject;
     if (reject === undefined) this._resolve();
-    else reject(this._ctx.err());
+    else reject(this._err());
+  }
+  /**
+   * `ctx.err()`, or, when a user-written context has fired (its afterFunc
+   * called back, its signal aborted) before reporting one, the err ctxkit
+   * recorded for it: `Canceled`, as for its children. Never undefined.
+   */
+  _err(): Error {
+    return this._ctx.err() ?? this._cc?._err ?? Canceled;
   }
   /** Settled by something else: leave the context's watcher ring. */
   _settle(): void {
@@ -42,9 +63,14 @@ export class Waiter extends Watch {
   /** Keeps the process alive until the context's deadline, if it has one. */
   _holdForDeadline(): void {
     const d = deadlineMs(this._ctx);
-    if (d !== undefined) this._hold = new Hold(d);
+    // Not if a user-written deadline() has just cancelled ctx and fired this.
+    if (d !== undefined && this._fnext !== undefined) this._hold = new Hold(d);
   }
   _drop(): void {
+    if (this._on) {
+      this._on = false;
+      hook?.wait(-1);
+    }
     const t = this._timer;
     if (t !== undefined) {
       this._timer = undefined;

@@ -2,6 +2,7 @@ import type { CancelCauseFunc, CancelFunc, Context } from './context.js';
 import { Canceled } from './errors.js';
 import { CancelCtx, attach, cancelTree } from './tree.js';
 import { checkParent } from './validate.js';
+import { hook } from './hook.js';
 
 // Read once: a symbol, not a clock. Absent on runtimes without explicit
 // resource management, where CancelFuncs are plain functions.
@@ -51,6 +52,8 @@ export function withCancel(parent: Context): [Context, CancelFunc] {
   checkParent(parent, 'withCancel');
   const c = new CancelCtx(parent);
   attach(c, parent);
+  const h = hook;
+  if (h !== undefined) h.derived(c, withCancel);
   return [c, cancelFuncFor<CancelFunc>(c, cancelPlain)];
 }
 
@@ -72,5 +75,7 @@ export function withCancelCause(parent: Context): [Context, CancelCauseFunc] {
   checkParent(parent, 'withCancelCause');
   const c = new CancelCtx(parent);
   attach(c, parent);
+  const h = hook;
+  if (h !== undefined) h.derived(c, withCancelCause);
   return [c, cancelFuncFor<CancelCauseFunc>(c, cancelWithCause)];
 }

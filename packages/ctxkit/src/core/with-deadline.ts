@@ -6,6 +6,7 @@ import { deadlineMs } from './lookup.js';
 import { MAX_DELAY, startTimer, stopTimer } from './timers.js';
 import { checkParent, deadlineIn, toDeadlineMs, toDurationMs } from './validate.js';
 import { formatDuration } from './describe.js';
+import { hook } from './hook.js';
 
 /** A cancellable context with a deadline of its own (Go's timerCtx). */
 export class TimerCtx extends CancelCtx {
@@ -67,17 +68,21 @@ function onDeadline(c: TimerCtx): void {
  * `now` is the clock reading the caller already took (withTimeout), or NaN
  * to read it here: Date.now() costs about as much as the rest of a derive.
  */
-function derive(parent: Context, at: number, cause: unknown, now: number): [Context, CancelFunc] {
+function derive(parent: Context, at: number, cause: unknown, now: number, api: Function): [Context, CancelFunc] {
   const cur = at === Infinity ? undefined : deadlineMs(parent);
   if (at === Infinity || (cur !== undefined && cur < at)) {
     // No deadline of its own, or the parent's is strictly earlier: a plain
     // cancel context, as Go returns WithCancel(parent) here.
     const c = new CancelCtx(parent);
     attach(c, parent);
+    const h = hook;
+    if (h !== undefined) h.derived(c, api);
     return [c, cancelFunc(c)];
   }
   const c = new TimerCtx(parent, at, cause === undefined || cause === null ? DeadlineExceeded : cause);
   attach(c, parent);
+  const h = hook;
+  if (h !== undefined) h.derived(c, api);
   if (c._err === undefined) {
     const rem = at - (now === now ? now : Date.now());
     if (rem <= 0) cancelTree(c, DeadlineExceeded, c._dcause);
@@ -108,7 +113,7 @@ function derive(parent: Context, at: number, cause: unknown, now: number): [Cont
  */
 export function withDeadline(parent: Context, d: Date | number): [Context, CancelFunc] {
   checkParent(parent, 'withDeadline');
-  return derive(parent, toDeadlineMs(d, 'withDeadline'), undefined, NaN);
+  return derive(parent, toDeadlineMs(d, 'withDeadline'), undefined, NaN, withDeadline);
 }
 
 /**
@@ -121,7 +126,7 @@ export function withDeadline(parent: Context, d: Date | number): [Context, Cance
  */
 export function withDeadlineCause(parent: Context, d: Date | number, cause: unknown): [Context, CancelFunc] {
   checkParent(parent, 'withDeadlineCause');
-  return derive(parent, toDeadlineMs(d, 'withDeadlineCause'), cause, NaN);
+  return derive(parent, toDeadlineMs(d, 'withDeadlineCause'), cause, NaN, withDeadlineCause);
 }
 
 /**
@@ -138,7 +143,7 @@ export function withTimeout(parent: Context, ms: number): [Context, CancelFunc] 
   checkParent(parent, 'withTimeout');
   const d = toDurationMs(ms, 'withTimeout', 'ms');
   const now = Date.now();
-  return derive(parent, deadlineIn(d, now), undefined, now);
+  return derive(parent, deadlineIn(d, now), undefined, now, withTimeout);
 }
 
 /**
@@ -150,5 +155,5 @@ export function withTimeoutCause(parent: Context, ms: number, cause: unknown): [
   checkParent(parent, 'withTimeoutCause');
   const d = toDurationMs(ms, 'withTimeoutCause', 'ms');
   const now = Date.now();
-  return derive(parent, deadlineIn(d, now), cause, now);
+  return derive(parent, deadlineIn(d, now), cause, now, withTimeoutCause);
 }

@@ -4,6 +4,7 @@ import { type RingNode, Source, append, unlinkMember } from './ring.js';
 import { CancelCtx, attach, cancelTree, notifyAll } from './tree.js';
 import { cancelFunc } from './with-cancel.js';
 import { checkParent } from './validate.js';
+import { hook } from './hook.js';
 
 /** One Source per AbortSignal that currently has withSignal contexts. */
 const sources = new WeakMap<AbortSignal, SignalSource>();
@@ -25,13 +26,22 @@ function errFromReason(reason: unknown): Error {
 class SignalSource extends Source {
   _signal: AbortSignal;
   _onAbort: () => void;
+  /** True while its listener is counted by the debug hook. */
+  _on: boolean;
   constructor(signal: AbortSignal) {
     super();
     this._signal = signal;
     this._onAbort = () => this._fire();
     signal.addEventListener('abort', this._onAbort);
+    const h = hook;
+    this._on = h !== undefined;
+    if (h !== undefined) h.source(1);
   }
   _disarm(): void {
+    if (this._on) {
+      this._on = false;
+      hook?.source(-1);
+    }
     if (sources.get(this._signal) === this) sources.delete(this._signal);
     this._signal.removeEventListener('abort', this._onAbort);
   }
@@ -77,13 +87,34 @@ export class SignalCtx extends CancelCtx {
 }
 
 function isSignal(v: unknown): v is AbortSignal {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as AbortSignal).aborted === 'boolean' &&
-    typeof (v as AbortSignal).addEventListener === 'function' &&
-    typeof (v as AbortSignal).removeEventListener === 'function'
-  );
+  try {
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as AbortSignal).aborted === 'boolean' &&
+      typeof (v as AbortSignal).addEventListener === 'function' &&
+      typeof (v as AbortSignal).removeEventListener === 'function'
+    );
+  } catch {
+    // A revoked Proxy or a throwing getter is not a signal ctxkit can use.
+    return false;
+  }
+}
+
+/** Links `c` to `signal`: one shared listener, or cancelled at once if it has aborted. */
+function follow(c: SignalCtx, signal: AbortSignal): void {
+  if (signal.aborted) {
+    cancelTree(c, errFromReason(signal.reason), signal.reason);
+    return;
+  }
+  let s = sources.get(signal);
+  if (s === undefined) {
+    s = new SignalSource(signal);
+    sources.set(signal, s);
+  }
+  const r = new SignalReg(c);
+  append(s, r);
+  c._reg = r;
 }
 
 /**
@@ -107,18 +138,16 @@ export function withSignal(parent: Context, signal: AbortSignal): [Context, Canc
   }
   const c = new SignalCtx(parent);
   attach(c, parent);
+  const h = hook;
+  if (h !== undefined) h.derived(c, withSignal);
   if (c._err === undefined) {
-    if (signal.aborted) {
-      cancelTree(c, errFromReason(signal.reason), signal.reason);
-    } else {
-      let s = sources.get(signal);
-      if (s === undefined) {
-        s = new SignalSource(signal);
-        sources.set(signal, s);
-      }
-      const r = new SignalReg(c);
-      append(s, r);
-      c._reg = r;
+    try {
+      follow(c, signal);
+    } catch (e) {
+      // A signal that throws (from a getter, or refusing a listener) must
+      // not leave c linked below parent with nothing to cancel it.
+      cancelTree(c, Canceled, Canceled);
+      throw e;
     }
   }
   return [c, cancelFunc(c)];

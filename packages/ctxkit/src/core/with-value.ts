@@ -1,9 +1,10 @@
-import type { Context, Key } from './context.js';
+import type { Context, Key, NotInferred } from './context.js';
 import { Ctx } from './ctx.js';
 import { deadlineMs, lookup, skipValues } from './lookup.js';
 import { background } from './background.js';
 import { checkParent } from './validate.js';
 import { stringify } from './describe.js';
+import { hook } from './hook.js';
 
 const BACKGROUND = background();
 
@@ -74,12 +75,19 @@ export class ValueCtx extends Ctx {
  * @throws {TypeError} if `parent` is null/undefined ("cannot create context
  *   from nil parent") or `key` is null/undefined ("nil key").
  */
-export function withValue<T>(parent: Context, key: Key<T>, val: T): Context;
-export function withValue(parent: Context, key: unknown, val: unknown): Context;
+export function withValue<T>(parent: Context, key: Key<T>, val: NotInferred<T>): Context;
+/**
+ * The untyped form, for keys that are not a {@link Key} (strings, symbols,
+ * objects): any value. A `Key<T>` never matches here, so it takes a `T`.
+ */
+export function withValue<K>(parent: Context, key: K extends Key<unknown> ? never : K, val: unknown): Context;
 export function withValue(parent: Context, key: unknown, val: unknown): Context {
   checkParent(parent, 'withValue');
   if (key === null || key === undefined) {
     throw new TypeError(`ctxkit.withValue: nil key (argument "key" is ${key})`);
   }
-  return new ValueCtx(parent, key, val);
+  const c = new ValueCtx(parent, key, val);
+  const h = hook;
+  if (h !== undefined) h.derived(c, withValue);
+  return c;
 }

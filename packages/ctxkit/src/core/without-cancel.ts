@@ -3,6 +3,7 @@ import { UncancellableCtx } from './uncancellable.js';
 import { cancelCtxKey } from './key.js';
 import { lookup } from './lookup.js';
 import { checkParent } from './validate.js';
+import { hook } from './hook.js';
 
 /** A context that keeps its parent's values and drops everything else. */
 export class WithoutCancelCtx extends UncancellableCtx {
@@ -33,5 +34,8 @@ export class WithoutCancelCtx extends UncancellableCtx {
  */
 export function withoutCancel(parent: Context): Context {
   checkParent(parent, 'withoutCancel');
-  return new WithoutCancelCtx(parent);
+  const c = new WithoutCancelCtx(parent);
+  const h = hook;
+  if (h !== undefined) h.derived(c, withoutCancel);
+  return c;
 }
