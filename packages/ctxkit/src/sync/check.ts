@@ -13,13 +13,30 @@ function kind(v: unknown): string {
   return typeof v;
 }
 
-/** Throws a TypeError unless `v` is usable as a Context. */
+/** True if `v` has the four members of a Context (`signal` tested with `in`, not read). */
+function isContext(v: object): boolean {
+  const c = v as Partial<Context>;
+  return typeof c.deadline === 'function' && typeof c.err === 'function' && typeof c.value === 'function' && 'signal' in v;
+}
+
+/**
+ * Throws a TypeError unless `v` is usable as a Context: the core's own
+ * test, made here so that a bad context fails naming this call, before a
+ * waiter is queued or a task started.
+ */
 export function checkContext(v: unknown, where: string, arg = 'ctx'): asserts v is Context {
   if (v === null || v === undefined) {
     throw new TypeError(`ctxkit.${where}: nil context (argument "${arg}" is ${v})`);
   }
-  if (typeof v !== 'object' || typeof (v as Context).err !== 'function' || typeof (v as Context).value !== 'function') {
-    throw new TypeError(`ctxkit.${where}: argument "${arg}" must be a Context, got ${kind(v)}`);
+  let ok: boolean;
+  try {
+    ok = typeof v === 'object' && isContext(v);
+  } catch (e) {
+    // A revoked Proxy, a throwing trap or getter: still this argument's fault.
+    throw new TypeError(`ctxkit.${where}: argument "${arg}" must be a Context, got an object whose members cannot be read`, { cause: e });
+  }
+  if (!ok) {
+    throw new TypeError(`ctxkit.${where}: argument "${arg}" must be a Context (an object with deadline(), err(), value() and signal), got ${kind(v)}`);
   }
 }
 

@@ -2,6 +2,9 @@ import { type CancelCauseFunc, type Context, background, withCancelCause } from 
 import { checkContext, checkFunction } from './check.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+// The intrinsic: a task's promise may carry a then() of its own that calls
+// back twice, which would settle its slot twice.
+const promiseThen = Promise.prototype.then;
 
 function never(): void {}
 
@@ -271,7 +274,7 @@ export class Group {
     try {
       const r = fn(this._ctx);
       if (r instanceof Promise) {
-        r.then(this._onOk, this._onErr);
+        promiseThen.call(r, this._onOk, this._onErr);
         return false;
       }
       if (r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as PromiseLike<unknown>).then === 'function') {

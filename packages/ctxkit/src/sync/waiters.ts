@@ -110,8 +110,11 @@ export function enqueue(q: Owner, w: Waiter): Promise<void> {
     w._resolve = resolve;
     w._reject = reject;
   });
+  // race() first: if it throws (a context ctxkit cannot watch), nothing is
+  // queued that a later grant could be lost to.
+  const raced = race(w._ctx, granted);
   push(q, w);
-  return race(w._ctx, granted).then(
+  return raced.then(
     () => {
       // A user-written context may report err() after the grant without
       // having told race() (a microtask late, or never): this is the last
