@@ -1,7 +1,7 @@
 /**
  * Benchmarks of the core (`ctxkit`), each next to the platform reference
  * it must beat, measured in the same run. See docs/benchmarks.md for what
- * each row means and the goals (issue 2, "Speed and memory").
+ * each row means and the goals.
  */
 import type { Context } from 'ctxkit';
 import { ck } from './ctxkit.js';

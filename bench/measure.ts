@@ -18,7 +18,7 @@ export function consume(v: unknown): void {
 
 /**
  * Median ns per operation for each op, measured with tinybench (the median,
- * as in MEASUREMENTS.md: robust against other processes on a shared host).
+ * robust against other processes on a shared host).
  * Each sample runs a batch of operations so that reading the clock (tens of
  * ns on this VM) does not swamp operations that take a few ns.
  */

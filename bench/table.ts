@@ -22,7 +22,7 @@ export interface Row {
   goal?: string;
   /** Whether the goal is met; undefined when the row has no goal. */
   pass?: boolean;
-  /** Go 1.19's figure on this machine class (MEASUREMENTS.md), for context. */
+  /** Go 1.19's figure on this machine class (measured on the same machine class), for context. */
   go?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Fire-and-forget audit logging (practice task 7, WithoutCancel).
+ * Fire-and-forget audit logging (Go's WithoutCancel).
  *
  * The audit line is shipped to a slow sink after the handler has returned,
  * so the request's context is already cancelled by then. `withoutCancel`

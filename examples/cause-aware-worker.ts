@@ -1,5 +1,5 @@
 /**
- * A worker that says why it stopped (practice task 6, WithCancelCause).
+ * A worker that says why it stopped (Go's WithCancelCause).
  *
  * Three independent sources can stop the worker: its parent context, its
  * own time budget, and a "quit" AbortSignal (the user pressing quit). Each

@@ -1,5 +1,5 @@
 /**
- * A fetch with a hard timeout (practice task 2, Go's FetchWithTimeout).
+ * A fetch with a hard timeout (Go's WithTimeout around an HTTP request).
  *
  * `withTimeout` gives the request a context that is cancelled with
  * `DeadlineExceeded` when the budget runs out; `ctx.signal` hands that to

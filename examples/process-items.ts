@@ -1,5 +1,5 @@
 /**
- * A loop that respects cancellation (practice task 1, Go's ProcessItems).
+ * A loop that respects cancellation (Go's check of ctx.Done() between items).
  *
  * Each item costs 50 ms of simulated work. The loop checks the context
  * before every item and waits with `sleep(ctx, ms)`, so a cancellation is

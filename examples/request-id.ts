@@ -1,6 +1,6 @@
 /**
- * A request id carried by a typed key (practice task 3, Go's WithRequestID /
- * RequestID).
+ * A request id carried by a typed key (Go's WithRequestID / RequestID
+ * helper pair over an unexported key type).
  *
  * The key is module-private and made by `createKey`: keys compare by
  * identity, so another module choosing the same name cannot read or

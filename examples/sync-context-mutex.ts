@@ -1,5 +1,5 @@
 /**
- * A context-aware mutex (practice task 15).
+ * A context-aware mutex.
  *
  * `Mutex.lock(ctx)` waits for the lock or for `ctx`, whichever comes first;
  * on cancellation it rejects with `ctx.err()` and does NOT hold the lock.

@@ -1,5 +1,5 @@
 /**
- * Fan-out with first-error cancellation (practice task 5, x/sync errgroup).
+ * Fan-out with first-error cancellation (x/sync errgroup).
  *
  * A request fans out to three backends with `Group.withContext`. Each task
  * gets the group's context and honours it (here through `sleep(ctx, ...)`,

@@ -1,5 +1,5 @@
 /**
- * Structured concurrency with `run(ctx, ...fns)` (practice task 11).
+ * Structured concurrency with `run(ctx, ...fns)`.
  *
  * `run` starts every fn on one context derived from `ctx` and returns only
  * when all of them have returned. Its four guarantees, one per section:

@@ -1,5 +1,5 @@
 /**
- * Cleanup tied to a context (practice task 8, AfterFunc).
+ * Cleanup tied to a context (Go's AfterFunc).
  *
  * `openTempDir(ctx)` creates a real temporary directory and registers an
  * `afterFunc` that removes it when `ctx` ends — by manual cancel, by

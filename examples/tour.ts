@@ -3,7 +3,7 @@
  *
  * Each section does one thing and prints what happened. Read it top to
  * bottom next to its output; every other file in examples/ goes deeper on
- * one task.
+ * one topic.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import {

@@ -1,5 +1,5 @@
 /**
- * Deadlines at a wall-clock instant (practice task 16, WithDeadline).
+ * Deadlines at a wall-clock instant (Go's WithDeadline).
  *
  * Schedulers and end-of-window jobs think in instants ("done by 17:00 UTC"),
  * not durations. `withDeadline(parent, date)` takes the instant directly

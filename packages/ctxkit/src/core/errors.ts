@@ -4,7 +4,7 @@
  * `AbortSignal` and `fetch` recognises it.
  */
 export class CanceledError extends Error {
-  constructor(message = 'context canceled', options?: ErrorOptions) {
+  constructor(message = 'context canceled', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AbortError';
   }
@@ -15,7 +15,7 @@ export class CanceledError extends Error {
  * Its `name` is "TimeoutError", as `AbortSignal.timeout()` reports.
  */
 export class DeadlineExceededError extends Error {
-  constructor(message = 'context deadline exceeded', options?: ErrorOptions) {
+  constructor(message = 'context deadline exceeded', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TimeoutError';
   }

@@ -28,8 +28,10 @@
  *  phase 2 — notification: for each remembered context, ancestor first, its
  *    signal is aborted (listeners run now) and its watchers fire (afterFunc
  *    callbacks are queued as microtasks; the async helpers settle).
- *  No user code runs during phase 1, so no listener or callback ever sees a
- *  half-cancelled subtree.
+ *  No user code runs during phase 1: by the time any listener or callback
+ *  runs, every context of the subtree reports its err(); signals then abort
+ *  ancestor first, so a listener may still see a descendant's signal not yet
+ *  aborted, never a descendant still live.
  */
 import type { Context } from './context.js';
 import { Ctx } from './ctx.js';

@@ -1,5 +1,5 @@
 /**
- * SPEC "Depth is unbounded": deriving, value() lookups and cancellation
+ * "Depth is unbounded": deriving, value() lookups and cancellation
  * work on chains and trees of ctxkit contexts of any depth and width (a
  * million levels) without stack overflow.
  */

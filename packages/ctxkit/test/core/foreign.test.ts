@@ -303,7 +303,7 @@ describe('a user-written wrapper around a ctxkit context', () => {
     expect(cause(new UserCtx())).toBeUndefined();
   });
 
-  it('loses values and the inner cause when it does not forward value() (find-the-bug #4)', () => {
+  it('loses values and the inner cause when it does not forward value()', () => {
     class TraceCtx implements Context {
       constructor(
         readonly parent: Context,

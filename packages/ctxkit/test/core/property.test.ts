@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the cancellation tree (SPEC "Semantics"): random
+ * Property-based tests of the cancellation tree: random
  * derivation trees of every kind of context, including user-written ones,
  * under random cancellations, signal aborts and deadlines, are checked
  * against a plain model after every step.

@@ -1,5 +1,5 @@
 /**
- * The core entry point is runtime-agnostic (SPEC "Packaging"): this loads
+ * The core entry point is runtime-agnostic (no `node:` imports): this loads
  * the built ESM bundle into real headless Chromium, served from a real
  * node:http server on 127.0.0.1, and exercises it there, including a real
  * fetch aborted through ctx.signal.

@@ -1,5 +1,5 @@
 /**
- * The published package as users load it (SPEC "Packaging"): ESM and
+ * The published package as users load it: ESM and
  * CommonJS entry points of the built dist, through the exports map, in a
  * plain Node process. Both entry points of one format must share one copy
  * of the core, or ctxkit/sync would take ctxkit's own contexts for

@@ -144,7 +144,7 @@ describe('Group: x/sync errgroup behaviours', () => {
   });
 });
 
-describe('Group: first-error cancellation (practice task 5, internals task 15)', () => {
+describe('Group: first-error cancellation', () => {
   it('stops ctx-honouring siblings at once and settles wait with the failing error long before the slowest sibling', async () => {
     useFakeClock();
     const t0 = Date.now();

@@ -17,7 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('Mutex (practice task 15): the four behaviours', () => {
+describe('Mutex: the four behaviours', () => {
   it('1. lock succeeds at once on a free mutex', async () => {
     const mu = new Mutex();
     const p = track(mu.lock(background()));
@@ -65,7 +65,7 @@ describe('Mutex (practice task 15): the four behaviours', () => {
   });
 });
 
-describe('Mutex: stress (practice task 15)', () => {
+describe('Mutex: stress', () => {
   it('1,000 tasks with 5 ms timeouts: granted + DeadlineExceeded add up to 1,000, nothing left waiting', async () => {
     useFakeClock();
     const mu = new Mutex();

@@ -19,7 +19,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('run (practice task 11): the four guarantees', () => {
+describe('run: the four guarantees', () => {
   it('1. gives every fn the same derived context, carrying the parent values', async () => {
     const key = createKey<string>('request');
     const parent = withValue(background(), key, 'r-1');

@@ -1,0 +1,56 @@
+/**
+ * The part of a request context every server integration shares (web
+ * `Request` handlers, node:http, Express, and gRPC servers): the request id
+ * and the deadline read from the wire, and the one way the context ends.
+ */
+import { type Context, background, withCancelCause, withTimeout } from '../index.js';
+import type { ServerOptions } from './check.js';
+import { withRequestId } from './request-id.js';
+import { type HeaderValue, parseTimeoutMs, requestIdOrNew } from './wire.js';
+
+/** A request context in the making. */
+export interface IncomingRequest {
+  /** The context handlers receive. */
+  readonly ctx: Context;
+  /** The request id in force: the client's if valid, else a fresh one. Echo this one. */
+  readonly requestId: string;
+  /**
+   * Ends the request: cancels `ctx` (`err()` Canceled) with `cause` and
+   * releases its deadline timer and its registration on the parent. Only
+   * the first call counts.
+   */
+  end(cause: unknown): void;
+}
+
+/**
+ * The budget a request gets: the client's `connect-timeout-ms` clamped to
+ * the server's `maxTimeoutMs`; the server's alone when the header is
+ * absent or malformed; `Infinity` when neither sets one.
+ */
+export function requestBudgetMs(timeoutHeader: HeaderValue, maxTimeoutMs = Infinity): number {
+  const asked = parseTimeoutMs(timeoutHeader);
+  return asked === undefined ? maxTimeoutMs : Math.min(asked, maxTimeoutMs);
+}
+
+/**
+ * Makes the context of one incoming request:
+ * `parent → WithValue(requestId) → WithCancel → WithDeadline (if a budget)`.
+ * The request id is the client's when valid, else a fresh one; the deadline
+ * is now + {@link requestBudgetMs} (a budget of 0 gives a context that is
+ * already out of time, as Connect does). `options` must be validated.
+ */
+export function beginRequest(options: ServerOptions, idHeader: HeaderValue, timeoutHeader: HeaderValue): IncomingRequest {
+  const id = requestIdOrNew(idHeader);
+  const [scope, endScope] = withCancelCause(withRequestId(options.parent ?? background(), id));
+  const budget = requestBudgetMs(timeoutHeader, options.maxTimeoutMs);
+  if (budget === Infinity) return { ctx: scope, requestId: id, end: endScope };
+  const [ctx, cancelDeadline] = withTimeout(scope, budget);
+  return {
+    ctx,
+    requestId: id,
+    end(cause: unknown): void {
+      endScope(cause); // first, so the deadline child takes this cause
+      cancelDeadline();
+    },
+  };
+}

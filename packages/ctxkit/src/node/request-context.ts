@@ -1,0 +1,122 @@
+/**
+ * A context per incoming node:http request, for plain `http.createServer`
+ * handlers and Express/Connect-style middleware.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Canceled, type Context } from '../index.js';
+import { type ServerOptions, checkContext, checkServerOptions, kind } from '../http/check.js';
+import { ClientDisconnectedError } from '../http/disconnect.js';
+import { beginRequest } from '../http/incoming.js';
+import { shared } from '../http/shared.js';
+import { REQUEST_ID_HEADER, TIMEOUT_HEADER } from '../http/wire.js';
+
+/** The context of each request in flight, by request. Shared across ctxkit copies; entries die with their request. */
+const contexts: WeakMap<IncomingMessage, Context> = shared('nodeRequestContexts', new WeakMap<IncomingMessage, Context>());
+
+/**
+ * Returns the context of the node:http request `req` answered by `res`,
+ * making it on the first call (later calls for the same request return the
+ * same context, whatever their options):
+ *
+ * - values: the request id (`requestId(ctx)`): the client's `x-request-id`
+ *   if valid, else a fresh `crypto.randomUUID()`; it is set on `res` as
+ *   `x-request-id` at once (before any header is sent). An invalid id is
+ *   never echoed. Also `options.parent`'s values.
+ * - deadline: now + min(`options.maxTimeoutMs`, the client's
+ *   `connect-timeout-ms`); a malformed header is ignored (the server's
+ *   budget applies); `0` gives a context already out of time
+ *   (`DeadlineExceeded`). Budgets beyond 2^31-1 ms do not wrap.
+ * - cancelled (`err()` Canceled, `cause()` a {@link ClientDisconnectedError})
+ *   when `res` closes before the response finished: the client went away
+ *   (or the connection was destroyed). The request stream's own `close` is
+ *   never used: it fires as soon as the body has been read.
+ * - ended with cause `Canceled` once the response has finished: a request
+ *   that was answered is never reported as a disconnect.
+ * - cancelled when `options.parent` is.
+ *
+ * It adds one `close` listener to `res`, removed when it fires; the
+ * deadline timer and the registration on the parent are released then.
+ * Nothing is added to `req`.
+ *
+ * @throws {TypeError} if `req` or `res` is not a node:http request or
+ *   response, or an option has the wrong type.
+ * @throws {RangeError} if `options.maxTimeoutMs` is NaN or negative.
+ * @example
+ * http.createServer(async (req, res) => {
+ *   const ctx = requestContext(req, res, { maxTimeoutMs: 10_000 });
+ *   res.end(JSON.stringify(await loadReport(ctx)));
+ * });
+ */
+export function requestContext(req: IncomingMessage, res: ServerResponse, options?: ServerOptions): Context {
+  checkPair(req, res, 'requestContext');
+  return contexts.get(req) ?? begin(req, res, checkServerOptions(options, 'requestContext'));
+}
+
+/**
+ * Makes the context of `req` (see {@link requestContext}); options are
+ * already validated. For the middleware and the handler wrapper.
+ */
+export function begin(req: IncomingMessage, res: ServerResponse, options: ServerOptions): Context {
+  const r = beginRequest(options, req.headers[REQUEST_ID_HEADER], req.headers[TIMEOUT_HEADER]);
+  if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, r.requestId);
+  contexts.set(req, r.ctx);
+  const onClose = (): void => {
+    // 'close' on the response: after 'finish' when it was sent, or instead
+    // of it when the connection went away first.
+    r.end(res.writableFinished ? Canceled : new ClientDisconnectedError());
+  };
+  if (res.closed) onClose(); // made too late: the request is already over
+  else res.once('close', onClose);
+  return r.ctx;
+}
+
+/**
+ * The context of `req`, made earlier by {@link requestContext},
+ * `withRequestContext` or `ctxkitMiddleware` (or replaced with
+ * {@link setContext}). Use it in Express handlers: `contextOf(req)`.
+ *
+ * @throws {TypeError} if no context was made for `req`: the middleware is
+ *   missing or installed after this handler.
+ */
+export function contextOf(req: IncomingMessage): Context {
+  const ctx = contextOfOrUndefined(req);
+  if (ctx === undefined) {
+    throw new TypeError(
+      'ctxkit.contextOf: this request has no context; install ctxkitMiddleware() before this handler (or use requestContext / withRequestContext)',
+    );
+  }
+  return ctx;
+}
+
+/** The context of `req`, or undefined when none was made. */
+export function contextOfOrUndefined(req: IncomingMessage): Context | undefined {
+  return typeof req === 'object' && req !== null ? contexts.get(req) : undefined;
+}
+
+/**
+ * Replaces the context {@link contextOf} returns for `req`: for middleware
+ * that derives one (claims after authentication, a tighter deadline), as
+ * Go's `r.WithContext`. `ctx` must be derived from the request's context,
+ * so that it still ends with the request. Pair it with `runWithContext(ctx,
+ * next)` so that `current()` agrees.
+ *
+ * @throws {TypeError} if `ctx` is not a Context, or `req` has no context
+ *   yet (there is nothing to derive from).
+ */
+export function setContext(req: IncomingMessage, ctx: Context): void {
+  checkContext(ctx, 'setContext', 'ctx');
+  contextOf(req);
+  contexts.set(req, ctx);
+}
+
+/** Throws a TypeError unless `req` and `res` look like node:http's request and response. */
+export function checkPair(req: unknown, res: unknown, fn: string): void {
+  const q = req as IncomingMessage | null;
+  if (q === null || typeof q !== 'object' || typeof q.headers !== 'object' || q.headers === null) {
+    throw new TypeError(`ctxkit.${fn}: argument "req" must be a node:http IncomingMessage, got ${kind(req)}`);
+  }
+  const s = res as ServerResponse | null;
+  if (s === null || typeof s !== 'object' || typeof s.once !== 'function' || typeof s.setHeader !== 'function') {
+    throw new TypeError(`ctxkit.${fn}: argument "res" must be a node:http ServerResponse, got ${kind(res)}`);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Fixtures of the HTTP and Node integration tests: real node:http servers
+ * on 127.0.0.1 (port 0), a tracker of pending timers, a user-written
+ * context whose registrations are visible as listeners, and bounded waits.
+ */
+import { getEventListeners } from 'node:events';
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from '../../src/index.js';
+
+export interface TestServer {
+  readonly server: Server;
+  readonly url: string;
+  /** TCP connections accepted so far. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/** Starts `listener` on 127.0.0.1 and an ephemeral port. */
+export async function serve(listener: RequestListener): Promise<TestServer> {
+  const server = createServer(listener);
+  let connections = 0;
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Resolves with the result of `p`, or rejects after `ms` (a bounded wait, never a bare sleep). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Counts the timers ctxkit set through the global `setTimeout` that have
+ * neither fired nor been cleared (ctxkit reads the global at each use, so
+ * its deadline timers are seen; unref'd ones too, which
+ * `process.getActiveResourcesInfo()` leaves out). Timers set by other code
+ * (fetch's own housekeeping) are not counted: only those whose creation
+ * stack passes through ctxkit's sources.
+ */
+export function trackTimers(): { pending(): number; restore(): void } {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const live = new Set<unknown>();
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const h = realSet(
+      (...a: unknown[]) => {
+        live.delete(h);
+        fn(...a);
+      },
+      ms,
+      ...args,
+    );
+    // ctxkit's own frames are the nearest callers: a short stack is enough (and cheap).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 4;
+    const stack = new Error().stack;
+    Error.stackTraceLimit = limit;
+    if (stack?.includes('/packages/ctxkit/src/')) live.add(h);
+    return h;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((h: Parameters<typeof clearTimeout>[0]) => {
+    live.delete(h);
+    realClear(h);
+  }) as typeof clearTimeout;
+  return {
+    pending: () => live.size,
+    restore: () => {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    },
+  };
+}
+
+/**
+ * A user-written context over an AbortController, without `afterFunc`:
+ * ctxkit can only watch it through a listener on its signal, so
+ * `listeners()` shows whether anything derived from it is still
+ * registered.
+ */
+export function foreignParent(): { ctx: Context; cancel(reason?: unknown): void; listeners(): number } {
+  const ac = new AbortController();
+  const ctx: Context = {
+    deadline: () => undefined,
+    get signal() {
+      return ac.signal;
+    },
+    err: () => (ac.signal.aborted ? (ac.signal.reason as Error) : undefined),
+    value: () => undefined,
+  };
+  return {
+    ctx,
+    cancel: (reason?: unknown) => ac.abort(reason),
+    listeners: () => getEventListeners(ac.signal, 'abort').length,
+  };
+}
+
+/** Every listener on `emitter`, over all event names. */
+export function listenerTotal(emitter: NodeJS.EventEmitter): number {
+  return emitter.eventNames().reduce((n, e) => n + emitter.listenerCount(e), 0);
+}
+
+/** Reads a request body to the end. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  let s = '';
+  for await (const chunk of req) s += String(chunk);
+  return s;
+}
+
+/** Answers `res` with JSON. */
+export function json(res: ServerResponse, body: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export interface RawResponse {
+  status: number;
+  /** Header names lower-cased; repeated headers joined with ', '. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends a GET with exactly the given header lines over a plain TCP socket
+ * (no client-side validation: what fetch and node:http refuse to send is
+ * sent as bytes), and reads the whole response. Latin-1 strings are sent
+ * byte for byte, others as UTF-8.
+ */
+export async function rawGet(url: string, headerLines: Array<[string, string]>, path = '/'): Promise<RawResponse> {
+  const { connect } = await import('node:net');
+  const u = new URL(url);
+  const latin1 = (s: string): boolean => [...s].every((c) => c.charCodeAt(0) <= 0xff);
+  const enc = (s: string): Buffer => Buffer.from(s, latin1(s) ? 'latin1' : 'utf8');
+  const head = Buffer.concat([
+    enc(`GET ${path} HTTP/1.1\r\nhost: ${u.host}\r\nconnection: close\r\n`),
+    ...headerLines.map(([k, v]) => enc(`${k}: ${v}\r\n`)),
+    enc('\r\n'),
+  ]);
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(u.port), u.hostname, () => socket.end(head));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+  const text = raw.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const [statusLine, ...lines] = text.slice(0, split).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    const k = line.slice(0, i).trim().toLowerCase();
+    const v = line.slice(i + 1).trim();
+    headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+  }
+  let body = text.slice(split + 4);
+  if (headers['transfer-encoding'] === 'chunked') {
+    let out = '';
+    for (let rest = body; ; ) {
+      const nl = rest.indexOf('\r\n');
+      const size = parseInt(rest.slice(0, nl), 16);
+      if (!size) break;
+      out += rest.slice(nl + 2, nl + 2 + size);
+      rest = rest.slice(nl + 2 + size + 2);
+    }
+    body = out;
+  }
+  return { status: Number(statusLine!.split(' ')[1]), headers, body };
+}
