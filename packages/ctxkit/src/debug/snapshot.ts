@@ -51,7 +51,9 @@ export function snapshot(opts: ViewOptions = {}): Snapshot {
   let id = 0;
   for (const [c, s] of live) {
     if (c._err !== undefined) continue;
-    nodes.set(c, { ...view(c, o), id: ++id, ageMs: now - s.time, via: [], waiting: watcherCount(c), children: [] });
+    // Tracking without stacks still knows which function made it.
+    const v = view(c, o);
+    nodes.set(c, { ...v, site: v.site ?? s, id: ++id, ageMs: now - s.time, via: [], waiting: watcherCount(c), children: [] });
   }
   const trees = new Map<Context, SnapshotTree>();
   for (const [c, n] of nodes) {
