@@ -16,6 +16,10 @@ import { type Row, printTable } from './table.js';
 const suites: ReadonlyArray<{ name: string; run: () => Promise<Row[]> }> = [
   { name: 'core', run: coreBench },
   { name: 'sync', run: () => syncBench() },
+  { name: 'debug', run: async () => (await import('./debug.js')).debugBench() },
+  // Loaded when their turn comes: grpc-js and autocannon stay out of the heap the core suite measures.
+  { name: 'http', run: async () => (await import('./http.js')).httpBench() },
+  { name: 'grpc', run: async () => (await import('./grpc.js')).grpcBench() },
 ];
 
 const started = Date.now();

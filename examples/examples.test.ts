@@ -112,7 +112,7 @@ describe('examples', () => {
     });
   }
 
-  it(`${TOUR} (npm run demo) exits 0 and prints its tour`, async () => {
+  it(`${TOUR} (npm run demo:tour) exits 0 and prints its tour`, async () => {
     const r = await run(TOUR);
     expect(r.code, `tour exited with ${r.code ?? r.signal}; stderr:\n${r.stderr}`).toBe(0);
     expect(lines(r.stdout).length).toBeGreaterThan(10);

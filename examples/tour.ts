@@ -1,5 +1,5 @@
 /**
- * A short narrated tour of ctxkit's core — `npm run demo` runs it.
+ * A short narrated tour of ctxkit's core — `npm run demo:tour` runs it.
  *
  * Each section does one thing and prints what happened. Read it top to
  * bottom next to its output; every other file in examples/ goes deeper on
