@@ -29,4 +29,23 @@ if (report.success !== true || failed !== 0 || passed === 0) {
 
 const files = Array.isArray(report.testResults) ? report.testResults.length : 0;
 const tests = `${passed} tests in ${files} files${skipped > 0 ? ` (${skipped} skipped)` : ''}`;
-console.log(`ctxkit: typecheck, lint, build, ${tests}, package checks — all passed`);
+
+// The core and sync suites run again on other runtimes (npm run test:bun,
+// test:deno, test:browser); their reports sit beside the Node one. Only the
+// runs that happened are named, so the line also works for the Node run alone.
+const runtimes = [];
+for (const name of ['bun', 'deno', 'browser']) {
+  let r;
+  try {
+    r = JSON.parse(readFileSync(path.replace(/\.json$/, `-${name}.json`), 'utf8'));
+  } catch {
+    continue;
+  }
+  if (r.success !== true || r.numFailedTests !== 0) {
+    console.error(`ctxkit: the ${name} run failed`);
+    process.exit(1);
+  }
+  runtimes.push(`${r.numPassedTests} on ${name === 'browser' ? 'Chromium' : name[0].toUpperCase() + name.slice(1)}`);
+}
+const also = runtimes.length > 0 ? ` (core and sync also ${runtimes.join(', ')})` : '';
+console.log(`ctxkit: typecheck, lint, build, ${tests}${also}, package checks — all passed`);

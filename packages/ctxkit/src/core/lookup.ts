@@ -81,6 +81,25 @@ export function delegate(c: Context): CancelCtx | UncancellableCtx | undefined {
   return neverAborts(c.signal) ? NEVER_CTX : undefined;
 }
 
+/**
+ * True while `c` is live and the deadline {@link deadlineMs} reports is a
+ * ctxkit timer's that has yet to fire; false when a user-written context
+ * reports it (ctxkit does not fire those) or when there is none.
+ */
+export function deadlineTimerPending(c: Context): boolean {
+  for (;;) {
+    if (c instanceof CancelCtx) {
+      if (c._err !== undefined) return false;
+      if (c._ownDeadline() !== undefined) return c._deadlineTimerPending();
+      c = c._parent;
+    } else if (c instanceof ValueCtx) {
+      c = c._parent;
+    } else {
+      return false;
+    }
+  }
+}
+
 /** The deadline of `c` in epoch ms, or undefined if it has none. */
 export function deadlineMs(c: Context): number | undefined {
   for (;;) {

@@ -36,6 +36,12 @@ function unrefTimer(t: Handle): void {
   }
 }
 
+/** The wait a {@link Hold} keeps alive (a Waiter). */
+export interface HoldOwner {
+  /** True while a ctxkit timer that will end the wait has yet to run. */
+  _deadlinePending(): boolean;
+}
+
 /**
  * Keeps the process alive until an instant: while an async helper waits on
  * a context with a deadline, the process must stay up until that deadline
@@ -48,9 +54,12 @@ export class Hold {
   _at: number;
   /** pending timer; undefined once the hold has run out or is released */
   _timer: Handle;
-  constructor(at: number) {
+  /** the wait this hold keeps alive */
+  _owner: HoldOwner;
+  constructor(at: number, owner: HoldOwner) {
     this._at = at;
     this._timer = undefined;
+    this._owner = owner;
     armHold(this, at - Date.now());
   }
   /** Stops holding the process; idempotent. */
@@ -74,5 +83,13 @@ function onHoldLeg(h: Hold): void {
 }
 
 function onHoldEnd(h: Hold): void {
-  h._timer = undefined;
+  // The context's own timer can run after this one although it was armed
+  // for an earlier instant: a runtime counts each delay from when the timer
+  // is armed, and arming can lag the clock reading behind the deadline by
+  // milliseconds (Node loads its timers on first use; GC pauses). Once
+  // this hold ran out the process would exit with the wait pending, so
+  // hold on while a ctxkit timer is still to end the wait. A user-written
+  // context's deadline is never fired by ctxkit: the hold ends there.
+  if (h._owner._deadlinePending()) h._timer = startTimer(onHoldEnd, 1, h, true);
+  else h._timer = undefined;
 }

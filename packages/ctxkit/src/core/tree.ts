@@ -106,6 +106,10 @@ export class CancelCtx extends Ctx implements RingNode {
   _ownDeadline(): number | undefined {
     return undefined;
   }
+  /** True while the timer that fires {@link _ownDeadline} has yet to run. */
+  _deadlineTimerPending(): boolean {
+    return false;
+  }
   /** Releases timers and foreign registrations; runs in phase 1 of a cancellation. */
   _release(): void {}
 }

@@ -1,6 +1,6 @@
 import type { Context } from './context.js';
 import { Watch, unwatch } from './tree.js';
-import { deadlineMs } from './lookup.js';
+import { deadlineMs, deadlineTimerPending } from './lookup.js';
 import { Hold, stopTimer } from './timers.js';
 import { Canceled } from './errors.js';
 import { hook } from './hook.js';
@@ -64,7 +64,11 @@ export class Waiter extends Watch {
   _holdForDeadline(): void {
     const d = deadlineMs(this._ctx);
     // Not if a user-written deadline() has just cancelled ctx and fired this.
-    if (d !== undefined && this._fnext !== undefined) this._hold = new Hold(d);
+    if (d !== undefined && this._fnext !== undefined) this._hold = new Hold(d, this);
+  }
+  /** Asked by the hold when it runs out: is the timer that ends this wait still to fire? */
+  _deadlinePending(): boolean {
+    return this._fnext !== undefined && deadlineTimerPending(this._ctx);
   }
   _drop(): void {
     if (this._on) {

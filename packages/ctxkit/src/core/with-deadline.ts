@@ -25,6 +25,9 @@ export class TimerCtx extends CancelCtx {
   override _ownDeadline(): number {
     return this._deadline;
   }
+  override _deadlineTimerPending(): boolean {
+    return this._timer !== undefined;
+  }
   override _release(): void {
     const t = this._timer;
     if (t !== undefined) {

@@ -24,6 +24,7 @@ import {
   withoutCancel,
 } from '../../src/index.js';
 import { Wrapper, children, flush, isLinked, state, watchers } from './fixtures.js';
+import { heapUsed } from '../harness/runtime.js';
 
 const k = createKey<number>('n');
 
@@ -32,12 +33,6 @@ class AfterFuncWrapper extends Wrapper {
   afterFunc(f: () => void): () => boolean {
     return afterFunc(this.inner, f);
   }
-}
-
-function heapUsed(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed;
 }
 
 describe('done() on contexts that cannot be cancelled by themselves', () => {

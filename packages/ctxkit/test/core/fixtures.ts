@@ -7,6 +7,7 @@ import { vi } from 'vitest';
 import type { Context } from '../../src/index.js';
 import { CancelCtx } from '../../src/core/tree.js';
 import type { FnNode, RingNode } from '../../src/core/ring.js';
+import { captureUnhandledRejections } from '../harness/runtime.js';
 
 /**
  * A user-written context with no `afterFunc` method: ctxkit can only follow
@@ -186,21 +187,19 @@ export async function state(p: Promise<unknown>): Promise<'pending' | 'fulfilled
 }
 
 /**
- * Runs `body` with the process's unhandledRejection listeners (vitest's
- * included) replaced by a collector, then restores them. Resolves with the
- * reasons collected once `expected` have arrived.
+ * Runs `body` with unhandled rejections routed to a collector alone (the
+ * test runner's own handler set aside; see captureUnhandledRejections), then
+ * restores them. Resolves with the reasons collected once `expected` have
+ * arrived.
  */
 export async function collectUnhandled(expected: number, body: () => void | Promise<void>): Promise<unknown[]> {
-  const saved = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
   const reasons: unknown[] = [];
   let wake: () => void = () => {};
   const arrived = new Promise<void>((r) => (wake = r));
-  const onRejection = (reason: unknown) => {
+  const restore = captureUnhandledRejections((reason) => {
     reasons.push(reason);
     if (reasons.length >= expected) wake();
-  };
-  process.on('unhandledRejection', onRejection);
+  });
   try {
     await body();
     let t: ReturnType<typeof setTimeout> | undefined;
@@ -208,8 +207,7 @@ export async function collectUnhandled(expected: number, body: () => void | Prom
     await Promise.race([arrived, timeout]);
     clearTimeout(t);
   } finally {
-    process.off('unhandledRejection', onRejection);
-    for (const l of saved) process.on('unhandledRejection', l);
+    restore();
   }
   return reasons;
 }

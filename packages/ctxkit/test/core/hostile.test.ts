@@ -110,9 +110,26 @@ describe('bad contexts passed as arguments', () => {
     }
   }
 
-  it('withSignal follows a Proxy of an AbortSignal like the signal itself, and removes its listener', () => {
+  // Node's and Deno's AbortSignal is a JS class a Proxy can stand in for;
+  // Bun's and the browsers' are platform objects whose getters and methods
+  // refuse a Proxy (brand checks): there it is no signal, and withSignal
+  // says so like for any other non-signal, linking nothing.
+  it('withSignal follows a Proxy of an AbortSignal like the signal itself where the runtime accepts one, and removes its listener', () => {
     const ac = new AbortController();
     const sig = new Proxy(ac.signal, {});
+    let usable: boolean;
+    try {
+      usable = typeof sig.aborted === 'boolean';
+    } catch {
+      usable = false;
+    }
+    if (!usable) {
+      const [parent, cancelParent] = withCancel(background());
+      expect(() => withSignal(parent, sig)).toThrow(/ctxkit\.withSignal: argument "signal"/);
+      expect(children(parent)).toEqual([]);
+      cancelParent();
+      return;
+    }
     const [a, cancelA] = withSignal(background(), sig);
     cancelA();
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);

@@ -8,8 +8,14 @@ import { type Context, background, done, race, sleep, withCancel, withDeadline, 
 import { TimerCtx } from '../../src/core/with-deadline.js';
 import type { Waiter } from '../../src/core/waiter.js';
 import { cc, watchers } from './fixtures.js';
+import { isBrowser } from '../harness/runtime.js';
 
 type NodeTimer = { hasRef(): boolean };
+
+// A browser page has no process to keep alive, and its timer handles are
+// plain numbers without ref()/unref(). Real processes on Node, Bun and Deno:
+// test/runtime/lifetime.test.ts.
+const withProcess = it.skipIf(isBrowser);
 
 function ownTimer(ctx: Context): NodeTimer {
   if (!(ctx instanceof TimerCtx)) throw new Error('not a TimerCtx');
@@ -23,20 +29,20 @@ function waiter(ctx: Context): Waiter {
 }
 
 describe('timers and process lifetime', () => {
-  it("does not let a pending deadline's own timer keep the process alive", () => {
+  withProcess("does not let a pending deadline's own timer keep the process alive", () => {
     const [ctx, cancel] = withTimeout(background(), 60_000);
     expect(ownTimer(ctx).hasRef()).toBe(false);
     cancel();
     expect((ctx as TimerCtx)._timer).toBeUndefined();
   });
 
-  it('does not let a chained far-deadline timer keep the process alive either', () => {
+  withProcess('does not let a chained far-deadline timer keep the process alive either', () => {
     const [ctx, cancel] = withDeadline(background(), Date.now() + 2 ** 33);
     expect(ownTimer(ctx).hasRef()).toBe(false);
     cancel();
   });
 
-  it.each([
+  withProcess.each([
     ['done', (ctx: Context) => done(ctx)],
     ['race', (ctx: Context) => race(ctx, new Promise<never>(() => {}))],
     ['sleep(Infinity)', (ctx: Context) => sleep(ctx, Infinity)],
@@ -64,7 +70,7 @@ describe('timers and process lifetime', () => {
     return p;
   });
 
-  it('keeps the process alive for the duration of a sleep', async () => {
+  withProcess('keeps the process alive for the duration of a sleep', async () => {
     const [ctx, cancel] = withCancel(background());
     const p = sleep(ctx, 60_000);
     const w = waiter(ctx);

@@ -10,6 +10,7 @@ import { Canceled, type Context, afterFunc, background, withCancel } from '../..
 import { CancelCtx } from '../../src/core/tree.js';
 import type { FnNode, RingNode } from '../../src/core/ring.js';
 import { UserCtx, Wrapper } from '../core/fixtures.js';
+import { captureUnhandledRejections, macrotask } from '../harness/runtime.js';
 
 /**
  * Everything registered on a ctxkit context: its children (including the
@@ -28,7 +29,7 @@ export function registrations(ctx: Context): number {
 
 /** Lets every pending promise reaction, and the ones they queue, run (a real macrotask turn). */
 export function flush(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return macrotask();
 }
 
 /** Lets `rounds` promise reactions run, without leaving the current macrotask. */
@@ -81,23 +82,19 @@ export function track(p: Promise<unknown>): { readonly state: Settled; readonly 
 /**
  * Runs `body`, then lets two macrotask turns pass (Node reports unhandled
  * rejections after the microtask queue drains), collecting every
- * 'unhandledRejection' the process reports meanwhile. Vitest's own listener
+ * unhandled rejection reported meanwhile. The test runner's own handler
  * is set aside so that a collected rejection does not fail the run by
  * itself: the caller asserts on the list.
  */
 export async function collectUnhandled(body: () => void | Promise<void>): Promise<unknown[]> {
-  const saved = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
   const reasons: unknown[] = [];
-  const onRejection = (reason: unknown) => reasons.push(reason);
-  process.on('unhandledRejection', onRejection);
+  const restore = captureUnhandledRejections((reason) => reasons.push(reason));
   try {
     await body();
     await flush();
     await flush();
   } finally {
-    process.off('unhandledRejection', onRejection);
-    for (const l of saved) process.on('unhandledRejection', l);
+    restore();
   }
   return reasons;
 }
