@@ -3,6 +3,7 @@
  * they were made.
  */
 import { isTracking, hasStacks, live, setTracking } from './state.js';
+import { nowOf } from './node.js';
 
 /** Contexts made at one site that are still alive. */
 export interface LeakGroup {
@@ -46,14 +47,15 @@ export function enableTracking(): void {
  * discarded cancel function is the first line. Only contexts derived while
  * tracing or tracking was on are seen.
  *
- * @throws {RangeError} if `olderThanMs` is negative or NaN.
+ * @throws {RangeError} if `olderThanMs` is negative or NaN, or `now` not finite;
+ *   {TypeError} if `opts` is not an object.
  */
 export function leakReport(opts: { olderThanMs?: number; now?: number } = {}): LeakReport {
+  const now = nowOf(opts, 'leakReport');
   const olderThanMs = opts.olderThanMs ?? 10_000;
   if (typeof olderThanMs !== 'number' || !(olderThanMs >= 0)) {
     throw new RangeError(`ctxkit/debug.leakReport: option "olderThanMs" must be a number >= 0, got ${String(olderThanMs)}`);
   }
-  const now = opts.now ?? Date.now();
   const byKey = new Map<string, { api: string; site: string; count: number; oldestMs: number }>();
   let total = 0;
   for (const [c, s] of live) {

@@ -21,7 +21,7 @@ export interface ViewOptions {
 export interface NodeView {
   /** "context.Background", "WithCancel", "WithDeadline", "WithValue", "WithoutCancel", "WithSignal", or a user-written context's class name. */
   kind: string;
-  /** "live", "canceled", "deadline exceeded", another err()'s message, or "never canceled" for contexts that cannot be. */
+  /** "live", "canceled", "deadline exceeded", another err()'s message, "never canceled" for contexts that cannot be, or "err() threw" for a user-written context (or one below it) whose err() throws. */
   state: string;
   /** The cause, when it says more than the state. */
   cause?: string;
@@ -43,6 +43,21 @@ export function describeReason(e: unknown): string {
   return I.typeName(e);
 }
 
+/**
+ * The state of a context whose err() is user code (a user-written context,
+ * or a value context or wrapper delegating to one): the views describe a
+ * context whose err() throws rather than throw themselves.
+ */
+function stateOfCall(c: Context): string {
+  let err: Error | undefined;
+  try {
+    err = c.err();
+  } catch {
+    return 'err() threw';
+  }
+  return stateOf(err);
+}
+
 function stateOf(err: Error | undefined): string {
   if (err === undefined) return 'live';
   if (err === Canceled) return 'canceled';
@@ -57,19 +72,13 @@ export function view(c: Context, opts: ViewOptions = {}): NodeView {
   const out: NodeView = { kind: '', state: '' };
   if (k === undefined) {
     out.kind = I.typeName(c);
-    let err: Error | undefined;
-    try {
-      err = c.err();
-    } catch {
-      err = undefined;
-    }
-    out.state = stateOf(err);
+    out.state = stateOfCall(c);
   } else if (k instanceof I.EmptyCtx) {
     out.kind = k._label();
     out.state = 'never canceled';
   } else if (k instanceof I.ValueCtx) {
     out.kind = 'WithValue';
-    out.state = stateOf(k.err());
+    out.state = stateOfCall(k);
     out.key = I.stringify(k._key);
     if (opts.values === true) out.value = I.stringify(k._val);
   } else if (k instanceof I.WithoutCancelCtx) {
@@ -85,7 +94,7 @@ export function view(c: Context, opts: ViewOptions = {}): NodeView {
     }
   } else {
     out.kind = I.typeName(c);
-    out.state = stateOf(c.err());
+    out.state = stateOfCall(c);
   }
   if (site !== undefined) out.site = site;
   return out;
@@ -103,9 +112,39 @@ export function line(v: NodeView): string {
   return oneLine(s);
 }
 
-/** Keeps a view on one line whatever a cause or key contains. */
+/**
+ * Control characters (C0 but tab, DEL, C1) and the Unicode bidirectional
+ * overrides and isolates, as the page's escapeHtml treats them.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Keeps a view on one line whatever a cause or key contains, and shows
+ * control and bidi-override characters as `\u….` escapes: these views are
+ * printed to terminals and logs, where an escape sequence in a cause could
+ * clear the screen or recolour, and an override reorder, the text around it.
+ */
 function oneLine(s: string): string {
-  return s.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return s.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(INVISIBLE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/**
+ * Validates the options of a view called as `ctxkit/debug.<fn>` and returns
+ * its clock reading.
+ *
+ * @throws {TypeError} if `opts` is not an object or `now` not a number;
+ *   {RangeError} if `now` is not finite.
+ */
+export function nowOf(opts: unknown, fn: string): number {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new TypeError(`ctxkit/debug.${fn}: argument "opts" must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  }
+  const now: unknown = (opts as ViewOptions).now;
+  if (now === undefined) return Date.now();
+  if (typeof now !== 'number') throw new TypeError(`ctxkit/debug.${fn}: option "now" must be a number (epoch ms), got ${typeof now}`);
+  if (!Number.isFinite(now)) throw new RangeError(`ctxkit/debug.${fn}: option "now" must be finite, got ${now}`);
+  return now;
 }
 
 /** The context `c` was derived from, or undefined at a root or a user-written context. */

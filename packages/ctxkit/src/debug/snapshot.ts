@@ -3,7 +3,7 @@
  */
 import type { Context } from '../index.js';
 import { I, isTracking, live } from './state.js';
-import { type NodeView, type ViewOptions, up, view } from './node.js';
+import { type NodeView, type ViewOptions, nowOf, up, view } from './node.js';
 import { type Stats, stats } from './stats.js';
 import { watcherCount } from './tree.js';
 
@@ -43,9 +43,11 @@ export interface Snapshot {
  * was switched on, as trees. Values are shown by key only unless
  * `{ values: true }`. Plain data, safe to `JSON.stringify` (every string in
  * it may hold user text: escape it before putting it in HTML).
+ *
+ * @throws {TypeError} if `opts` is not an object; {RangeError} if `opts.now` is not finite.
  */
 export function snapshot(opts: ViewOptions = {}): Snapshot {
-  const now = opts.now ?? Date.now();
+  const now = nowOf(opts, 'snapshot');
   const o = { ...opts, now };
   const nodes = new Map<CancelCtx, SnapshotNode>();
   let id = 0;

@@ -14,6 +14,7 @@
 import type { Context } from '../index.js';
 import { core } from '../core/instance.js';
 import type { Internals } from '../core/internals.js';
+import { checkContext } from '../core/validate.js';
 
 /** The core's internals, of the ctxkit copy in use in this process. */
 export const I: Internals = core._internals;
@@ -50,18 +51,35 @@ export const live = new Map<CancelCtx, Site>();
 /** Creation sites of every derived context (stacks on); weak, so it keeps nothing alive. */
 export const sites = new WeakMap<object, Site>();
 
+/** True while {@link frameOf} runs: a context derived by an `Error.prepareStackTrace` gets no site. */
+let capturing = false;
+
+/**
+ * The caller's frame, or "" when none can be had. Never throws: it runs
+ * inside every derive, after the context is linked to its parent, and an
+ * exception there would leave that context linked with its cancel function
+ * lost. The application's `Error.prepareStackTrace` runs here, and may
+ * throw, return a non-string or derive contexts itself.
+ */
 function frameOf(api: Function): string {
-  const holder: { stack?: string } = {};
+  if (capturing) return '';
+  capturing = true;
+  const holder: { stack?: unknown } = {};
   const E = Error as { captureStackTrace?: (o: object, f: Function) => void; stackTraceLimit?: number };
   const limit = E.stackTraceLimit;
   try {
     E.stackTraceLimit = 1;
     if (typeof E.captureStackTrace === 'function') E.captureStackTrace(holder, api);
     else holder.stack = new Error().stack;
+    // V8 formats the stack (prepareStackTrace) on this first read.
+    const stack = holder.stack;
+    return typeof stack === 'string' ? parseFrame(stack) : '';
+  } catch {
+    return '';
   } finally {
     E.stackTraceLimit = limit;
+    capturing = false;
   }
-  return parseFrame(holder.stack ?? '');
 }
 
 /** The first frame of a V8 or SpiderMonkey/JSC stack, trimmed ("fn (file:line:col)" or "file:line:col"). */
@@ -74,8 +92,13 @@ export function parseFrame(stack: string): string {
   return '';
 }
 
+// The core calls through the copy of the hook it read when an operation
+// began, so these may still be called just after the tools were switched
+// off (by an abort listener or a user-written context mid-cancellation):
+// each returns at once then, leaving the reset counters at zero.
 const hook = {
   derived(c: AnyCtx, api: Function): void {
+    if (!countersOn && !trackingOn) return;
     const cancellable = c instanceof I.CancelCtx;
     if (cancellable) {
       counters.derived++;
@@ -91,6 +114,7 @@ const hook = {
     if (cancellable && c._err === undefined) live.set(c, site);
   },
   cancelled(c: CancelCtx): void {
+    if (!countersOn && !trackingOn) return;
     // Contexts derived before the counters were switched on are cancelled
     // too: the clamps keep the live figures from going below zero.
     counters.cancelled++;
@@ -98,22 +122,28 @@ const hook = {
     if (c instanceof I.TimerCtx && counters.timers > 0) counters.timers--;
     if (trackingOn) live.delete(c);
   },
+  // A registration counted before the counters were last reset may be
+  // removed after it: the clamps keep these from going below zero too.
   source(delta: 1 | -1): void {
-    counters.sources += delta;
+    if (!countersOn && !trackingOn) return;
+    if (delta > 0 || counters.sources > 0) counters.sources += delta;
   },
   wait(delta: 1 | -1): void {
-    counters.waits += delta;
+    if (!countersOn && !trackingOn) return;
+    if (delta > 0 || counters.waits > 0) counters.waits += delta;
   },
 };
 
+/** Installs the hook while a tool is on; with every tool off, removes it and resets the counters (tracking counts too). */
 function sync(): void {
-  I.setHook(countersOn || trackingOn ? hook : undefined);
+  const on = countersOn || trackingOn;
+  if (!on) for (const k of Object.keys(counters) as (keyof typeof counters)[]) counters[k] = 0;
+  I.setHook(on ? hook : undefined);
 }
 
-/** Switches the counters on or off (off also resets them). */
+/** Switches the counters on or off (off also resets them, unless tracking is on). */
 export function setCounters(on: boolean): void {
   countersOn = on;
-  if (!on && !trackingOn) for (const k of Object.keys(counters) as (keyof typeof counters)[]) counters[k] = 0;
   sync();
 }
 
@@ -131,6 +161,22 @@ export function isTracking(): boolean {
 
 export function hasStacks(): boolean {
   return stacksOn;
+}
+
+/**
+ * Throws unless `v` can be used as a context (the core's check), with the
+ * message naming `ctxkit/debug.<fn>` and the argument `ctx`.
+ *
+ * @throws {TypeError} for null, undefined, a non-object, an object lacking
+ *   a Context member, or one whose members cannot be read (a revoked Proxy).
+ */
+export function checkCtx(v: unknown, fn: string): asserts v is Context {
+  try {
+    checkContext(v, fn, 'ctx');
+  } catch (e) {
+    const m = e instanceof Error ? e.message.replace(`ctxkit.${fn}:`, `ctxkit/debug.${fn}:`) : String(e);
+    throw new TypeError(m, { cause: e instanceof Error ? e.cause : undefined });
+  }
 }
 
 /** The ctxkit context `c` is, or undefined for a user-written one. */

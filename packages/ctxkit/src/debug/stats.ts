@@ -2,7 +2,7 @@
  * Leak statistics: counters cheap enough to leave on in production.
  */
 import type { Context } from '../index.js';
-import { I, asCtx, counters, setCounters } from './state.js';
+import { I, asCtx, checkCtx, counters, setCounters } from './state.js';
 import { linkedChildren, watcherCount } from './tree.js';
 
 /** The counters; every figure counts from the moment they were switched on. */
@@ -59,8 +59,11 @@ export function stats(): Stats {
  * callbacks and waits are registered on it. Works whether or not the
  * counters are on. For a value context, the figures of the cancellable
  * context it belongs to.
+ *
+ * @throws {TypeError} if `ctx` is not a Context.
  */
 export function childrenOf(ctx: Context): { children: number; watchers: number } {
+  checkCtx(ctx, 'childrenOf');
   return { children: linkedChildren(holderOf(ctx)).length, watchers: watcherCount(holderOf(ctx)) };
 }
 

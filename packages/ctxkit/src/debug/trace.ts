@@ -2,8 +2,8 @@
  * Derivation tracing: where every context was made.
  */
 import type { Context } from '../index.js';
-import { hasStacks, setTracking } from './state.js';
-import { type ViewOptions, line, up, view } from './node.js';
+import { checkCtx, hasStacks, setTracking } from './state.js';
+import { type ViewOptions, line, nowOf, up, view } from './node.js';
 
 /**
  * Switches derivation tracing on: from now on every `with*` call records
@@ -42,9 +42,13 @@ export function isTracing(): boolean {
  *     context.Background
  *
  * Values are shown by key only unless `{ values: true }`.
+ *
+ * @throws {TypeError} if `ctx` is not a Context or `opts` not an object;
+ *   {RangeError} if `opts.now` is not finite.
  */
 export function trace(ctx: Context, opts: ViewOptions = {}): string {
-  const now = opts.now ?? Date.now();
+  checkCtx(ctx, 'trace');
+  const now = nowOf(opts, 'trace');
   const out: string[] = [];
   for (let c: Context | undefined = ctx; c !== undefined; c = up(c)) {
     const v = view(c, { ...opts, now });

@@ -3,8 +3,8 @@
  * descendants.
  */
 import type { Context } from '../index.js';
-import { I, asCtx } from './state.js';
-import { type ViewOptions, line, up, view } from './node.js';
+import { I, asCtx, checkCtx } from './state.js';
+import { type ViewOptions, line, nowOf, up, view } from './node.js';
 
 type CancelCtx = InstanceType<typeof I.CancelCtx>;
 
@@ -29,12 +29,16 @@ const MAX_INDENT = 32;
  * `{ values: true }`), and, with derivation tracing on, where it was made.
  * A user-written context ends the chain with its class name. Reading the
  * tree changes nothing: no signal is created, nothing is registered.
+ *
+ * @throws {TypeError} if `ctx` is not a Context or `opts` not an object;
+ *   {RangeError} if `opts.now` is not finite.
  */
 export function ancestry(ctx: Context, opts: ViewOptions = {}): string {
+  checkCtx(ctx, 'ancestry');
+  const now = nowOf(opts, 'ancestry');
   const chain: Context[] = [];
   for (let c: Context | undefined = ctx; c !== undefined; c = up(c)) chain.push(c);
   chain.reverse();
-  const now = opts.now ?? Date.now();
   const lines: string[] = [];
   chain.forEach((c, i) => {
     const text = line(view(c, { ...opts, now }));
@@ -56,7 +60,13 @@ function holder(ctx: Context): CancelCtx | Context | undefined {
   while (c !== undefined) {
     const k = asCtx(c);
     if (k === undefined) {
-      const inner: unknown = c.value(I.cancelCtxKey);
+      let inner: unknown;
+      try {
+        inner = c.value(I.cancelCtxKey);
+      } catch {
+        // A user-written value() that throws: show what hangs on c itself.
+        inner = undefined;
+      }
       return inner instanceof I.CancelCtx ? inner : c;
     }
     if (k instanceof I.CancelCtx) return k;
@@ -111,9 +121,13 @@ function pathUp(child: Context, top: Context, through: Context | undefined): Con
  * derived through, e.g. `WithValue key=requestId → WithCancel live`, and
  * how many afterFunc callbacks and waits are registered on it. Cancelled
  * contexts are gone from the tree and do not appear.
+ *
+ * @throws {TypeError} if `ctx` is not a Context or `opts` not an object;
+ *   {RangeError} if `opts.now` is not finite.
  */
 export function descendants(ctx: Context, opts: ViewOptions = {}): string {
-  const now = opts.now ?? Date.now();
+  checkCtx(ctx, 'descendants');
+  const now = nowOf(opts, 'descendants');
   const o = { ...opts, now };
   const lines: string[] = [line(view(ctx, o)) + watchersNote(ctx)];
   const top = holder(ctx);
