@@ -14,7 +14,9 @@
  * each, the variants run 3 s each, twice, alternating; the best run of
  * each counts (noise only ever lowers a figure). The server's CPU time per
  * request is reported too: on a small or shared machine, where autocannon
- * competes with the server for cores, it is the steadier figure.
+ * competes with the server for cores, it is the steadier figure, though not
+ * independent of throughput: a slower server reads fewer requests per wake-up
+ * and pays more per request for the event loop and the socket.
  *
  * Part of `npm run bench`; alone: npm run build && node --import tsx bench/http.ts
  */
@@ -209,6 +211,20 @@ export async function httpBench(): Promise<Row[]> {
         unit: 'req/s',
         reference: { name: 'bare http.createServer', value: r.bare.perSecond },
         ratio: r.als.perSecond / r.bare.perSecond,
+      },
+      {
+        // What ctxkit adds on top of the AsyncLocalStorage binding it needs for current().
+        operation: "node:http: withRequestContext against the AsyncLocalStorage-only server (ctxkit's share)",
+        value: r.ctxkit.perSecond,
+        unit: 'req/s',
+        reference: { name: 'bare handler in AsyncLocalStorage.run', value: r.als.perSecond },
+        ratio: r.ctxkit.perSecond / r.als.perSecond,
+      },
+      {
+        operation: 'node:http: server CPU per request, bare handler in AsyncLocalStorage.run',
+        value: r.als.cpuMicrosPerOp,
+        unit: 'µs/req',
+        reference: { name: 'bare http.createServer', value: r.bare.cpuMicrosPerOp },
       },
     ];
   } finally {

@@ -20,7 +20,8 @@
  */
 import type { ServerDuplexStream, ServerReadableStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Canceled, type Context, background, withCancelCause, withDeadline } from '../index.js';
-import { REQUEST_ID_HEADER, type ServerOptions, requestIdOrNew, withRequestId } from '../http/index.js';
+import { REQUEST_ID_HEADER, type ServerOptions, requestIdOrNew } from '../http/index.js';
+import { withValidRequestId } from '../http/request-id.js';
 import { ClientCancelledError } from './errors.js';
 import { DEADLINE_KEY, recordedDeadline } from './fix-grpc-timeout.js';
 
@@ -59,12 +60,14 @@ export interface CallScope {
 export function beginCall(call: ServerCall, options: ServerOptions, completedByHandler: () => boolean): CallScope {
   const md = call.metadata;
   const ids = md.get(REQUEST_ID_HEADER);
-  const id = requestIdOrNew(ids.every((v) => typeof v === 'string') ? (ids as string[]) : undefined);
-  // The handler sees only the id in force: a rejected one is never echoed or logged as received.
-  md.set(REQUEST_ID_HEADER, id);
+  const id = requestIdOrNew(stringValues(ids));
+  // The handler sees only the id in force: a rejected one is never echoed
+  // or logged as received. (Already so when the client's was accepted.)
+  if (ids.length !== 1 || ids[0] !== id) md.set(REQUEST_ID_HEADER, id);
   const deadline = incomingDeadline(call, options.maxTimeoutMs);
 
-  let base = withRequestId(options.parent ?? background(), id);
+  // `id` is valid by construction: no need for withRequestId's checks.
+  let base = withValidRequestId(options.parent ?? background(), id);
   let cancelDeadline: (() => void) | undefined;
   if (deadline !== undefined) [base, cancelDeadline] = withDeadline(base, deadline);
   const [ctx, cancel] = withCancelCause(base);
@@ -92,6 +95,12 @@ export function beginCall(call: ServerCall, options: ServerOptions, completedByH
   if (call.cancelled) onCallEnd(); // ended before the handler was reached
 
   return { ctx, requestId: id, complete: () => end(Canceled) };
+}
+
+/** `values` when every one is a string (metadata values may be Buffers), else undefined. */
+function stringValues(values: readonly unknown[]): readonly string[] | undefined {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return undefined;
+  return values as readonly string[];
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { CallOptions, Deadline } from '@grpc/grpc-js';
 import type { Context } from '../index.js';
 import { checkContext, kind } from '../http/check.js';
-import { outgoingDeadline, parseGrpcTimeout } from '../http/index.js';
+import { parseGrpcTimeout } from '../http/index.js';
 
 /**
  * The call-option key under which a call's context travels. A global
@@ -62,12 +62,33 @@ export function callOptions(ctx: Context, opts?: CallOptions): ContextCallOption
  * `undefined` when neither sets one.
  */
 export function callDeadline(ctx: Context, own: Deadline | undefined, fn: string, arg: string): number | undefined {
-  if (own !== undefined && typeof own !== 'number' && !(own instanceof Date)) {
-    throw new TypeError(`ctxkit.${fn}: "${arg}" must be a Date or epoch milliseconds, got ${kind(own)}`);
+  checkContext(ctx, fn, 'ctx');
+  return callDeadlineFrom(ctx.deadline()?.getTime(), own, fn, arg);
+}
+
+/**
+ * {@link callDeadline} for a caller that has already read the context's
+ * deadline (`ctxDeadline`, epoch ms, or undefined for none): the
+ * interceptor, which must not make a Date of it twice per call.
+ */
+export function callDeadlineFrom(ctxDeadline: number | undefined, own: Deadline | undefined, fn: string, arg: string): number | undefined {
+  let d: number | undefined;
+  if (own === undefined) d = ctxDeadline;
+  else {
+    let o: number;
+    if (typeof own === 'number') {
+      if (Number.isNaN(own)) throw new RangeError(`ctxkit.${fn}: "${arg}" is NaN`);
+      o = own;
+    } else if (own instanceof Date) {
+      o = own.getTime();
+      if (Number.isNaN(o)) throw new RangeError(`ctxkit.${fn}: "${arg}" is an invalid Date`);
+    } else {
+      throw new TypeError(`ctxkit.${fn}: "${arg}" must be a Date or epoch milliseconds, got ${kind(own)}`);
+    }
+    // An infinite deadline of the call's own is none (as outgoingDeadline reads it).
+    if (o === Infinity) d = ctxDeadline;
+    else d = ctxDeadline === undefined ? o : Math.min(ctxDeadline, o);
   }
-  if (typeof own === 'number' && Number.isNaN(own)) throw new RangeError(`ctxkit.${fn}: "${arg}" is NaN`);
-  if (own instanceof Date && Number.isNaN(own.getTime())) throw new RangeError(`ctxkit.${fn}: "${arg}" is an invalid Date`);
-  const d = outgoingDeadline(ctx, own);
   if (d === undefined) return undefined;
   if (d - Date.now() > MAX_GRPC_BUDGET_MS) return Infinity;
   return Math.ceil(d);

@@ -35,6 +35,9 @@ export const DEADLINE_KEY = 'ctxkit-grpc-deadline';
 /** Random, per process (shared by the ESM and CommonJS builds). */
 const TOKEN: string = shared('grpc.deadlineToken', crypto.randomUUID());
 
+/** What every recorded value starts with. */
+const PREFIX = `${TOKEN}:`;
+
 /** The longest timeout a Node timer (and grpc-js's parser) handles: 2^31-1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -108,7 +111,7 @@ export function fixGrpcTimeout<S extends Server>(server: S): S {
 function readTimeout(_stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
   const raw = headers[GRPC_TIMEOUT_HEADER];
   const ms = raw === undefined ? undefined : parseGrpcTimeout(raw);
-  headers[DEADLINE_KEY] = ms === undefined ? `${TOKEN}:` : `${TOKEN}:${Date.now() + ms}`;
+  headers[DEADLINE_KEY] = ms === undefined ? PREFIX : PREFIX + (Date.now() + ms);
   if (raw !== undefined && (ms === undefined || ms > MAX_TIMER_MS)) delete headers[GRPC_TIMEOUT_HEADER];
 }
 
@@ -121,8 +124,16 @@ function readTimeout(_stream: ServerHttp2Stream, headers: IncomingHttpHeaders): 
 export function recordedDeadline(values: readonly unknown[]): number | null | undefined {
   if (values.length !== 1 || typeof values[0] !== 'string') return undefined;
   const v = values[0];
-  if (!v.startsWith(`${TOKEN}:`)) return undefined;
-  const rest = v.slice(TOKEN.length + 1);
-  if (rest === '') return null;
-  return /^[0-9]{1,16}$/.test(rest) ? Number(rest) : undefined;
+  if (!v.startsWith(PREFIX)) return undefined;
+  const n = v.length - PREFIX.length;
+  if (n === 0) return null;
+  if (n > 16) return undefined;
+  // 1-16 ASCII digits, by hand: this runs on every call.
+  let ms = 0;
+  for (let i = PREFIX.length; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    ms = ms * 10 + d;
+  }
+  return ms;
 }

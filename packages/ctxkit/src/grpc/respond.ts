@@ -10,7 +10,12 @@ import { statusFromContextError } from './status.js';
 
 /** Trailing metadata echoing `id`: `base` (copied) plus `x-request-id` unless it has one. */
 export function echoTrailer(id: string, base?: unknown): Metadata {
-  const md = base instanceof Metadata ? base.clone() : new Metadata();
+  if (!(base instanceof Metadata)) {
+    const md = new Metadata(); // fresh: nothing to look up first
+    md.set(REQUEST_ID_HEADER, id);
+    return md;
+  }
+  const md = base.clone();
   if (md.get(REQUEST_ID_HEADER).length === 0) md.set(REQUEST_ID_HEADER, id);
   return md;
 }

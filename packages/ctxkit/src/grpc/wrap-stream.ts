@@ -6,7 +6,7 @@ import { Metadata, type ServerDuplexStream, type ServerWritableStream, type hand
 import type { Context } from '../index.js';
 import { REQUEST_ID_HEADER, type ServerOptions } from '../http/index.js';
 import { checkFunction, checkServerOptions } from '../http/check.js';
-import { runWithContext } from '../node/index.js';
+import { runBound2 } from '../node/als.js';
 import { beginCall } from './call-context.js';
 import { errorResponse } from './respond.js';
 
@@ -95,7 +95,7 @@ function serveStream(call: StreamCall, handler: (call: StreamCall, ctx: Context)
   };
   let result: unknown;
   try {
-    result = runWithContext(scope.ctx, () => handler(call, scope.ctx));
+    result = runBound2(scope.ctx, handler, call, scope.ctx);
   } catch (e) {
     fail(e);
     return;

@@ -6,7 +6,7 @@ import type { ServerReadableStream, ServerUnaryCall, handleClientStreamingCall, 
 import type { Context } from '../index.js';
 import { type ServerOptions } from '../http/index.js';
 import { checkFunction, checkServerOptions } from '../http/check.js';
-import { runWithContext } from '../node/index.js';
+import { runBound2 } from '../node/als.js';
 import { type ServerCall, beginCall } from './call-context.js';
 import { echoTrailer, errorResponse } from './respond.js';
 
@@ -89,10 +89,19 @@ function serveOne(
     else callback(errorResponse(v, scope.requestId));
   };
   let result: unknown;
+  let then: unknown;
   try {
-    result = runWithContext(scope.ctx, () => handler(call, scope.ctx));
+    result = runBound2(scope.ctx, handler, call, scope.ctx);
+    then = result === null || result === undefined ? undefined : (result as { then?: unknown }).then;
   } catch (e) {
     settle(false, e);
+    return;
+  }
+  if (typeof then !== 'function') {
+    // Returned the response itself: the handler has settled now. No
+    // promise: each one costs an async-hook round trip while
+    // AsyncLocalStorage is on.
+    settle(true, result);
     return;
   }
   Promise.resolve(result).then(

@@ -3,9 +3,9 @@
  * `Request` handlers, node:http, Express, and gRPC servers): the request id
  * and the deadline read from the wire, and the one way the context ends.
  */
-import { type Context, background, withCancelCause, withTimeout } from '../index.js';
+import { type CancelCauseFunc, type CancelFunc, type Context, background, withCancelCause, withTimeout } from '../index.js';
 import type { ServerOptions } from './check.js';
-import { withRequestId } from './request-id.js';
+import { withValidRequestId } from './request-id.js';
 import { type HeaderValue, parseTimeoutMs, requestIdOrNew } from './wire.js';
 
 /** A request context in the making. */
@@ -38,19 +38,36 @@ export function requestBudgetMs(timeoutHeader: HeaderValue, maxTimeoutMs = Infin
  * The request id is the client's when valid, else a fresh one; the deadline
  * is now + {@link requestBudgetMs} (a budget of 0 gives a context that is
  * already out of time, as Connect does). `options` must be validated.
+ *
+ * Per request it allocates the contexts and one small object: no closure
+ * (this runs once per request on every server integration).
  */
 export function beginRequest(options: ServerOptions, idHeader: HeaderValue, timeoutHeader: HeaderValue): IncomingRequest {
   const id = requestIdOrNew(idHeader);
-  const [scope, endScope] = withCancelCause(withRequestId(options.parent ?? background(), id));
+  // `id` is valid by construction: no need for withRequestId's checks.
+  const [scope, endScope] = withCancelCause(withValidRequestId(options.parent ?? background(), id));
   const budget = requestBudgetMs(timeoutHeader, options.maxTimeoutMs);
-  if (budget === Infinity) return { ctx: scope, requestId: id, end: endScope };
+  if (budget === Infinity) return new Incoming(scope, id, endScope, undefined);
   const [ctx, cancelDeadline] = withTimeout(scope, budget);
-  return {
-    ctx,
-    requestId: id,
-    end(cause: unknown): void {
-      endScope(cause); // first, so the deadline child takes this cause
-      cancelDeadline();
-    },
-  };
+  return new Incoming(ctx, id, endScope, cancelDeadline);
+}
+
+/** {@link IncomingRequest}'s one implementation: a class, so `end` is shared, not a closure per request. */
+class Incoming implements IncomingRequest {
+  readonly ctx: Context;
+  readonly requestId: string;
+  /** cancels the request's scope with a cause; idempotent */
+  private readonly _endScope: CancelCauseFunc;
+  /** releases the deadline child (its timer); undefined when there is no budget */
+  private readonly _cancelDeadline: CancelFunc | undefined;
+  constructor(ctx: Context, requestId: string, endScope: CancelCauseFunc, cancelDeadline: CancelFunc | undefined) {
+    this.ctx = ctx;
+    this.requestId = requestId;
+    this._endScope = endScope;
+    this._cancelDeadline = cancelDeadline;
+  }
+  end(cause: unknown): void {
+    this._endScope(cause); // first, so the deadline child takes this cause
+    if (this._cancelDeadline !== undefined) this._cancelDeadline();
+  }
 }

@@ -45,3 +45,13 @@ export function withRequestId(ctx: Context, id: string): Context {
   }
   return withValue(ctx, requestIdKey, id);
 }
+
+/**
+ * {@link withRequestId} for an id the caller has already validated
+ * (`requestIdOrNew`'s result) and a parent known to be a Context: the
+ * server integrations' per-request path, which must not test the id twice.
+ * Internal: not exported from the package.
+ */
+export function withValidRequestId(ctx: Context, id: string): Context {
+  return withValue(ctx, requestIdKey, id);
+}

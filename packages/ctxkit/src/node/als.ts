@@ -43,6 +43,21 @@ export function runWithContext<R, A extends unknown[]>(ctx: Context, fn: (...arg
 }
 
 /**
+ * {@link runWithContext} without its argument checks, for the server
+ * integrations, whose `ctx` and `fn` are known good (checked once, when
+ * wrapping): once per request, it must not pay for a rest array either.
+ * Internal: not exported from the package.
+ */
+export function runBound<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
+  return storage.run(ctx, fn, a, b, c);
+}
+
+/** {@link runBound} for a two-argument `fn` (it is called with exactly two). Internal. */
+export function runBound2<A, B, R>(ctx: Context, fn: (a: A, b: B) => R, a: A, b: B): R {
+  return storage.run(ctx, fn, a, b);
+}
+
+/**
  * The current context: the one bound by the innermost enclosing
  * {@link runWithContext} (or by a ctxkit/node server integration for the
  * request being handled), or `undefined` when there is none, so a caller

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../index.js';
 import { type ServerOptions, checkFunction, checkServerOptions } from '../http/check.js';
-import { runWithContext } from './als.js';
+import { runBound } from './als.js';
 import { begin, checkPair } from './request-context.js';
 
 /** A node:http handler that also receives its request context. */
@@ -45,6 +45,6 @@ export function withRequestContext<Req extends IncomingMessage = IncomingMessage
   return (req: Req, res: Res): unknown => {
     checkPair(req, res, 'withRequestContext');
     const ctx = begin(req, res, opts);
-    return runWithContext(ctx, handler, req, res, ctx);
+    return runBound(ctx, handler, req, res, ctx);
   };
 }

@@ -6,12 +6,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Canceled, type Context } from '../index.js';
 import { type ServerOptions, checkContext, checkServerOptions, kind } from '../http/check.js';
 import { ClientDisconnectedError } from '../http/disconnect.js';
-import { beginRequest } from '../http/incoming.js';
-import { shared } from '../http/shared.js';
+import { type IncomingRequest, beginRequest } from '../http/incoming.js';
 import { REQUEST_ID_HEADER, TIMEOUT_HEADER } from '../http/wire.js';
 
-/** The context of each request in flight, by request. Shared across ctxkit copies; entries die with their request. */
-const contexts: WeakMap<IncomingMessage, Context> = shared('nodeRequestContexts', new WeakMap<IncomingMessage, Context>());
+/**
+ * Where a request keeps its context: a non-enumerable property under a
+ * global symbol, so the ESM and CommonJS copies of ctxkit share it and it
+ * dies with its request. Not a WeakMap: an entry per request cost about
+ * 1 µs in ephemeron bookkeeping and GC, a tenth of a bare request.
+ */
+const CONTEXT: unique symbol = Symbol.for('ctxkit.node.requestContext') as never;
+
+type WithContext = IncomingMessage & { [CONTEXT]?: Context };
+
+function storedContext(req: IncomingMessage): Context | undefined {
+  return (req as WithContext)[CONTEXT];
+}
+
+function storeContext(req: IncomingMessage, ctx: Context): void {
+  Object.defineProperty(req, CONTEXT, { value: ctx, writable: true, enumerable: false, configurable: true });
+}
 
 /**
  * Returns the context of the node:http request `req` answered by `res`,
@@ -36,7 +50,8 @@ const contexts: WeakMap<IncomingMessage, Context> = shared('nodeRequestContexts'
  *
  * It adds one `close` listener to `res`, removed when it fires; the
  * deadline timer and the registration on the parent are released then.
- * Nothing is added to `req`.
+ * No listener is added to `req` (its context is kept in a non-enumerable
+ * symbol property, which dies with it).
  *
  * @throws {TypeError} if `req` or `res` is not a node:http request or
  *   response, or an option has the wrong type.
@@ -49,25 +64,59 @@ const contexts: WeakMap<IncomingMessage, Context> = shared('nodeRequestContexts'
  */
 export function requestContext(req: IncomingMessage, res: ServerResponse, options?: ServerOptions): Context {
   checkPair(req, res, 'requestContext');
-  return contexts.get(req) ?? begin(req, res, checkServerOptions(options, 'requestContext'));
+  return storedContext(req) ?? begin(req, res, checkServerOptions(options, 'requestContext'));
 }
+
+/** Where a response keeps its request's {@link IncomingRequest} until it closes. Per copy of ctxkit: the copy that listens reads it. */
+const PENDING: unique symbol = Symbol('ctxkit.node.pendingRequest') as never;
+
+type PendingResponse = ServerResponse & { [PENDING]?: IncomingRequest | undefined };
 
 /**
  * Makes the context of `req` (see {@link requestContext}); options are
  * already validated. For the middleware and the handler wrapper.
+ *
+ * Per request this allocates the contexts and nothing else of its own:
+ * the `close` listener is one function shared by every response, which
+ * finds its request through a symbol property on `res` (`res.once` would
+ * allocate a wrapper and a bound function per request).
  */
 export function begin(req: IncomingMessage, res: ServerResponse, options: ServerOptions): Context {
-  const r = beginRequest(options, req.headers[REQUEST_ID_HEADER], req.headers[TIMEOUT_HEADER]);
+  const headers = req.headers;
+  const r = beginRequest(options, headers[REQUEST_ID_HEADER], headers[TIMEOUT_HEADER]);
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, r.requestId);
-  contexts.set(req, r.ctx);
-  const onClose = (): void => {
-    // 'close' on the response: after 'finish' when it was sent, or instead
-    // of it when the connection went away first.
-    r.end(res.writableFinished ? Canceled : new ClientDisconnectedError());
-  };
-  if (res.closed) onClose(); // made too late: the request is already over
-  else res.once('close', onClose);
+  storeContext(req, r.ctx);
+  if (res.closed) r.end(endCause(res)); // made too late: the request is already over
+  else if ((res as PendingResponse)[PENDING] === undefined) {
+    Object.defineProperty(res, PENDING, { value: r, writable: true, enumerable: false, configurable: true });
+    res.on('close', onResponseClose);
+  } else {
+    // A second context for the same response (withRequestContext inside
+    // another integration): rare, so a closure of its own.
+    const onClose = (): void => {
+      res.removeListener('close', onClose);
+      r.end(endCause(res));
+    };
+    res.on('close', onClose);
+  }
   return r.ctx;
+}
+
+/** The shared `close` listener: ends the request `res` carries and removes itself. */
+function onResponseClose(this: PendingResponse): void {
+  this.removeListener('close', onResponseClose);
+  const r = this[PENDING];
+  this[PENDING] = undefined;
+  r?.end(endCause(this));
+}
+
+/**
+ * Why a request ended, when its response closed: `close` on the response
+ * comes after `finish` when it was sent, or instead of it when the
+ * connection went away first.
+ */
+function endCause(res: ServerResponse): unknown {
+  return res.writableFinished ? Canceled : new ClientDisconnectedError();
 }
 
 /**
@@ -90,7 +139,7 @@ export function contextOf(req: IncomingMessage): Context {
 
 /** The context of `req`, or undefined when none was made. */
 export function contextOfOrUndefined(req: IncomingMessage): Context | undefined {
-  return typeof req === 'object' && req !== null ? contexts.get(req) : undefined;
+  return typeof req === 'object' && req !== null ? storedContext(req) : undefined;
 }
 
 /**
@@ -106,7 +155,7 @@ export function contextOfOrUndefined(req: IncomingMessage): Context | undefined 
 export function setContext(req: IncomingMessage, ctx: Context): void {
   checkContext(ctx, 'setContext', 'ctx');
   contextOf(req);
-  contexts.set(req, ctx);
+  storeContext(req, ctx);
 }
 
 /** Throws a TypeError unless `req` and `res` look like node:http's request and response. */
@@ -116,7 +165,7 @@ export function checkPair(req: unknown, res: unknown, fn: string): void {
     throw new TypeError(`ctxkit.${fn}: argument "req" must be a node:http IncomingMessage, got ${kind(req)}`);
   }
   const s = res as ServerResponse | null;
-  if (s === null || typeof s !== 'object' || typeof s.once !== 'function' || typeof s.setHeader !== 'function') {
+  if (s === null || typeof s !== 'object' || typeof s.on !== 'function' || typeof s.setHeader !== 'function') {
     throw new TypeError(`ctxkit.${fn}: argument "res" must be a node:http ServerResponse, got ${kind(res)}`);
   }
 }
