@@ -22,6 +22,7 @@ import {
 import { CancelCtx } from '../../src/core/tree.js';
 import { TimerCtx } from '../../src/core/with-deadline.js';
 import { canMeasureHeap, heapUsed } from '../harness/runtime.js';
+import { trackTimers } from '../harness/timers.js';
 
 const MILLION = 1_000_000;
 /** Allowed heap growth over a whole run of cycles: a leak of even 2 bytes per cycle exceeds it. */
@@ -78,39 +79,6 @@ function spyListeners(s: AbortSignal): { live: Set<unknown>; adds: number; remov
   return spy;
 }
 
-/**
- * Tracks timers started through the global setTimeout (ctxkit reads the
- * globals at call time), including unref'd ones, which
- * process.getActiveResourcesInfo() does not list.
- */
-function trackTimers(): { pending: () => number; restore: () => void } {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const live = new Set<unknown>();
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const h = realSet(
-      (...a: unknown[]) => {
-        live.delete(h);
-        fn(...a);
-      },
-      ms,
-      ...args,
-    );
-    live.add(h);
-    return h;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((h: Parameters<typeof clearTimeout>[0]) => {
-    live.delete(h);
-    realClear(h);
-  }) as typeof clearTimeout;
-  return {
-    pending: () => live.size,
-    restore: () => {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    },
-  };
-}
 
 afterEach(() => {
   vi.useRealTimers();

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Context, background, withCancel } from '../../src/index.js';
 import { callOptions, wrapService } from '../../src/grpc/index.js';
 import { type EchoClient, ready, service, start, unary } from './helpers.js';
+import { trackTimers } from '../harness/timers.js';
 
 /** A user-written context (no afterFunc hook): ctxkit can only follow it through a listener on its signal, which we can count. */
 class LongLived implements Context {
@@ -36,43 +37,6 @@ class LongLived implements Context {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/**
- * Counts timers created while installed that are still pending, unref'd
- * ones included (ctxkit unrefs its deadline timers, so Node's own list of
- * active resources would not show them). ctxkit and grpc-js read
- * `setTimeout` from the global at the moment they need it.
- */
-function trackTimers(): { live: () => number; created: () => number; uninstall: () => void } {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const live = new Set<unknown>();
-  let created = 0;
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const t: unknown = realSet(
-      (...a: unknown[]) => {
-        live.delete(t);
-        fn(...a);
-      },
-      ms,
-      ...args,
-    );
-    live.add(t);
-    created++;
-    return t;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((t: Parameters<typeof clearTimeout>[0]) => {
-    live.delete(t);
-    realClear(t);
-  }) as typeof clearTimeout;
-  return {
-    live: () => live.size,
-    created: () => created,
-    uninstall: () => {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    },
-  };
-}
 
 describe('10,000 calls leave nothing behind', () => {
   it('no registrations on long-lived contexts, no listeners on call objects, no timers, flat heap', async () => {
@@ -127,10 +91,10 @@ describe('10,000 calls leave nothing behind', () => {
       try {
         await batch(10_000);
         await settle();
-        timersLeft = timers.live();
+        timersLeft = timers.pending();
         timersMade = timers.created();
       } finally {
-        timers.uninstall();
+        timers.restore();
       }
       gc!();
       const heapAfter = process.memoryUsage().heapUsed;

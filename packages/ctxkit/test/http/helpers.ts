@@ -7,6 +7,7 @@ import { getEventListeners } from 'node:events';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from '../../src/index.js';
+import { type TimerTracker, trackTimers as trackAll } from '../harness/timers.js';
 
 export interface TestServer {
   readonly server: Server;
@@ -57,47 +58,6 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve };
 }
 
-/**
- * Counts the timers ctxkit set through the global `setTimeout` that have
- * neither fired nor been cleared (ctxkit reads the global at each use, so
- * its deadline timers are seen; unref'd ones too, which
- * `process.getActiveResourcesInfo()` leaves out). Timers set by other code
- * (fetch's own housekeeping) are not counted: only those whose creation
- * stack passes through ctxkit's sources.
- */
-export function trackTimers(): { pending(): number; restore(): void } {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const live = new Set<unknown>();
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const h = realSet(
-      (...a: unknown[]) => {
-        live.delete(h);
-        fn(...a);
-      },
-      ms,
-      ...args,
-    );
-    // ctxkit's own frames are the nearest callers: a short stack is enough (and cheap).
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 4;
-    const stack = new Error().stack;
-    Error.stackTraceLimit = limit;
-    if (stack?.includes('/packages/ctxkit/src/')) live.add(h);
-    return h;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((h: Parameters<typeof clearTimeout>[0]) => {
-    live.delete(h);
-    realClear(h);
-  }) as typeof clearTimeout;
-  return {
-    pending: () => live.size,
-    restore: () => {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    },
-  };
-}
 
 /**
  * A user-written context over an AbortController, without `afterFunc`:
@@ -194,3 +154,9 @@ export async function rawGet(url: string, headerLines: Array<[string, string]>, 
   }
   return { status: Number(statusLine!.split(' ')[1]), headers, body };
 }
+
+/** Timers ctxkit's own sources started that are still pending (fetch's housekeeping left out). */
+export function trackTimers(): TimerTracker {
+  return trackAll('/packages/ctxkit/src/');
+}
+
