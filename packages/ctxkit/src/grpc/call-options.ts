@@ -6,7 +6,7 @@
  */
 import type { CallOptions, Deadline } from '@grpc/grpc-js';
 import type { Context } from '../index.js';
-import { checkContext, kind } from '../http/check.js';
+import { checkContext, kind, readable } from '../http/check.js';
 import { parseGrpcTimeout } from '../http/index.js';
 
 /**
@@ -46,11 +46,16 @@ const MAX_GRPC_BUDGET_MS = parseGrpcTimeout('99999999H')!;
  */
 export function callOptions(ctx: Context, opts?: CallOptions): ContextCallOptions {
   checkContext(ctx, 'callOptions', 'ctx');
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
+  let out: ContextCallOptions = { [CONTEXT_OPTION]: ctx };
+  const copy = (): boolean => {
+    out = { ...opts, [CONTEXT_OPTION]: ctx };
+    return true;
+  };
+  // readable(): a revoked Proxy throws on the spread; it is a bad "opts", named as such.
+  if (opts !== undefined && (opts === null || typeof opts !== 'object' || !readable(copy))) {
     throw new TypeError(`ctxkit.callOptions: argument "opts" must be call options (an object), got ${kind(opts)}`);
   }
-  const out: ContextCallOptions = { ...opts, [CONTEXT_OPTION]: ctx };
-  const deadline = callDeadline(ctx, opts?.deadline, 'callOptions', 'opts.deadline');
+  const deadline = callDeadline(ctx, out.deadline, 'callOptions', 'opts.deadline'); // the copy's: read once
   if (deadline !== undefined) out.deadline = deadline;
   return out;
 }

@@ -19,7 +19,7 @@
  */
 import type { Server } from '@grpc/grpc-js';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { kind } from '../http/check.js';
+import { kind, readable } from '../http/check.js';
 import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from '../http/index.js';
 import { shared } from '../http/shared.js';
 
@@ -81,7 +81,7 @@ interface Http2ServerLike {
  * server.addService(service, wrapService(service, impl));
  */
 export function fixGrpcTimeout<S extends Server>(server: S): S {
-  if (server === null || typeof server !== 'object' || typeof (server as Partial<Server>).addService !== 'function') {
+  if (server === null || typeof server !== 'object' || !readable(() => typeof (server as Partial<Server>).addService === 'function')) {
     throw new TypeError(`ctxkit.fixGrpcTimeout: argument "server" must be a grpc-js Server, got ${kind(server)}`);
   }
   const s = server as unknown as GrpcServerInternals;

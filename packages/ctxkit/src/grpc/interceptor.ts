@@ -17,7 +17,7 @@
  */
 import { InterceptingCall, type Interceptor, type InterceptorOptions, type StatusObject, status as Status } from '@grpc/grpc-js';
 import { type Context, DeadlineExceeded, afterFunc } from '../index.js';
-import { checkContext, kind } from '../http/check.js';
+import { checkContext, kind, readable } from '../http/check.js';
 import { REQUEST_ID_HEADER, requestId } from '../http/index.js';
 import { current } from '../node/index.js';
 import { CONTEXT_OPTION, callDeadlineFrom } from './call-options.js';
@@ -77,10 +77,11 @@ export interface ContextInterceptorOptions {
  * client.sayHello({ name }, callOptions(ctx), (err, reply) => { ... });
  */
 export function contextInterceptor(options?: ContextInterceptorOptions): Interceptor {
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
+  let implicit = true;
+  // readable(): a revoked Proxy throws on the read; it is a bad "options", named as such.
+  if (options !== undefined && (options === null || typeof options !== 'object' || !readable(() => ((implicit = options.implicit !== false), true)))) {
     throw new TypeError(`ctxkit.contextInterceptor: argument "options" must be an object, got ${kind(options)}`);
   }
-  const implicit = options?.implicit !== false;
   return (callOpts: InterceptorOptions, nextCall) => {
     const opts = callOpts as InterceptorOptions & { [CONTEXT_OPTION]?: unknown; [HANDLED]?: true };
     if (opts[HANDLED] === true) return new InterceptingCall(nextCall(opts));

@@ -5,7 +5,7 @@
 import type { ServiceDefinition, UntypedHandleCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Context } from '../index.js';
 import type { ServerOptions } from '../http/index.js';
-import { checkServerOptions, kind } from '../http/check.js';
+import { checkServerOptions, kind, readable } from '../http/check.js';
 import { type BidiContextHandler, type ServerStreamContextHandler, wrapBidi, wrapServerStream } from './wrap-stream.js';
 import { type ClientStreamContextHandler, type UnaryContextHandler, wrapClientStream, wrapUnary } from './wrap-unary.js';
 
@@ -39,15 +39,17 @@ export type ContextServiceImplementation = Record<string, ContextHandler>;
  * }));
  */
 export function wrapService(service: ServiceDefinition, impl: ContextServiceImplementation, options?: ServerOptions): UntypedServiceImplementation {
-  if (service === null || typeof service !== 'object') {
+  // readable(): a revoked Proxy throws on the first read; it is a bad argument, named as such.
+  let methods: Array<[string, ServiceDefinition[string]]> = [];
+  if (service === null || typeof service !== 'object' || !readable(() => ((methods = Object.entries(service)), true))) {
     throw new TypeError(`ctxkit.wrapService: argument "service" must be a service definition, got ${kind(service)}`);
   }
-  if (impl === null || typeof impl !== 'object') {
+  if (impl === null || typeof impl !== 'object' || !readable(() => (Object.keys(impl), true))) {
     throw new TypeError(`ctxkit.wrapService: argument "impl" must be an object of handlers, got ${kind(impl)}`);
   }
   const opts = checkServerOptions(options, 'wrapService');
   const out: UntypedServiceImplementation = {};
-  for (const [name, def] of Object.entries(service)) {
+  for (const [name, def] of methods) {
     if (def === null || typeof def !== 'object' || typeof def.requestStream !== 'boolean' || typeof def.responseStream !== 'boolean') {
       throw new TypeError(`ctxkit.wrapService: "service.${name}" must be a method definition (with requestStream and responseStream), got ${kind(def)}`);
     }

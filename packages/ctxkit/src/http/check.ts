@@ -8,7 +8,11 @@ import type { Context } from '../index.js';
 /** A short type description for error messages; never the value itself (it may be a token). */
 export function kind(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
+  try {
+    if (Array.isArray(v)) return 'array';
+  } catch {
+    return 'revoked Proxy'; // IsArray throws on one
+  }
   return typeof v;
 }
 
@@ -17,8 +21,21 @@ export function checkContext(v: unknown, fn: string, arg: string): asserts v is 
   if (v === null || v === undefined) {
     throw new TypeError(`ctxkit.${fn}: nil context (argument "${arg}" is ${v})`);
   }
-  if (typeof v !== 'object' || typeof (v as Context).err !== 'function' || typeof (v as Context).value !== 'function') {
+  if (typeof v !== 'object' || !readable(() => typeof (v as Context).err === 'function' && typeof (v as Context).value === 'function')) {
     throw new TypeError(`ctxkit.${fn}: argument "${arg}" must be a Context, got ${kind(v)}`);
+  }
+}
+
+/**
+ * `test()`, or false when it throws: reading a property of a revoked Proxy
+ * (or a throwing getter) must fail as a bad argument named by the caller,
+ * not as the engine's anonymous "Cannot perform 'get' on a proxy".
+ */
+export function readable(test: () => boolean): boolean {
+  try {
+    return test();
+  } catch {
+    return false;
   }
 }
 
@@ -59,15 +76,37 @@ export function checkServerOptions(options: unknown, fn: string): ServerOptions 
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`ctxkit.${fn}: argument "options" must be an object, got ${kind(options)}`);
   }
-  const o = options as ServerOptions;
-  if (o.maxTimeoutMs !== undefined) {
-    if (typeof o.maxTimeoutMs !== 'number') {
-      throw new TypeError(`ctxkit.${fn}: option "maxTimeoutMs" must be a number of milliseconds, got ${kind(o.maxTimeoutMs)}`);
-    }
-    if (Number.isNaN(o.maxTimeoutMs) || o.maxTimeoutMs < 0) {
-      throw new RangeError(`ctxkit.${fn}: option "maxTimeoutMs" must be zero or more milliseconds, got ${o.maxTimeoutMs}`);
-    }
+  // Read each option once, into an object of our own: a getter (or a Proxy)
+  // cannot hand the check one value and every later request another, and a
+  // revoked Proxy fails here, named, instead of on the first request.
+  let maxTimeoutMs: unknown;
+  let parent: unknown;
+  try {
+    ({ maxTimeoutMs, parent } = options as ServerOptions);
+  } catch {
+    throw new TypeError(`ctxkit.${fn}: argument "options" must be an object whose properties can be read`);
   }
-  if (o.parent !== undefined) checkContext(o.parent, fn, 'options.parent');
+  checkMaxTimeoutMs(maxTimeoutMs, fn);
+  if (parent !== undefined) checkContext(parent, fn, 'options.parent');
+  const o: ServerOptions = {};
+  if (maxTimeoutMs !== undefined) o.maxTimeoutMs = maxTimeoutMs;
+  if (parent !== undefined) o.parent = parent;
   return o;
+}
+
+/**
+ * Throws unless `ms` is undefined or zero or more milliseconds (`Infinity`
+ * included).
+ *
+ * @throws {TypeError} if `ms` is neither undefined nor a number.
+ * @throws {RangeError} if `ms` is NaN or negative.
+ */
+export function checkMaxTimeoutMs(ms: unknown, fn: string, arg = 'option "maxTimeoutMs"'): asserts ms is number | undefined {
+  if (ms === undefined) return;
+  if (typeof ms !== 'number') {
+    throw new TypeError(`ctxkit.${fn}: ${arg} must be a number of milliseconds, got ${kind(ms)}`);
+  }
+  if (Number.isNaN(ms) || ms < 0) {
+    throw new RangeError(`ctxkit.${fn}: ${arg} must be zero or more milliseconds, got ${ms}`);
+  }
 }

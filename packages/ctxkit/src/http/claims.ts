@@ -38,13 +38,23 @@ export function withClaims(ctx: Context, claims: Claims): Context {
   if (claims === null || typeof claims !== 'object') {
     throw new TypeError(`ctxkit.withClaims: argument "claims" must be an object, got ${kind(claims)}`);
   }
-  if (typeof claims.userId !== 'string') {
-    throw new TypeError(`ctxkit.withClaims: argument "claims.userId" must be a string, got ${kind(claims.userId)}`);
+  // Copy first, then validate the copy: a getter or a Proxy could return a
+  // string to the check and something else to the copy handlers trust.
+  let copy: Claims;
+  try {
+    const own = { ...claims };
+    copy = { ...own, scopes: Array.isArray(own.scopes) ? [...(own.scopes as readonly unknown[])] : own.scopes } as Claims;
+  } catch {
+    throw new TypeError('ctxkit.withClaims: argument "claims" must be an object whose properties can be read');
   }
-  if (!Array.isArray(claims.scopes) || !claims.scopes.every((s) => typeof s === 'string')) {
+  if (typeof copy.userId !== 'string') {
+    throw new TypeError(`ctxkit.withClaims: argument "claims.userId" must be a string, got ${kind(copy.userId)}`);
+  }
+  if (!Array.isArray(copy.scopes) || !copy.scopes.every((s) => typeof s === 'string')) {
     throw new TypeError('ctxkit.withClaims: argument "claims.scopes" must be an array of strings');
   }
-  const copy: Claims = Object.freeze({ ...claims, scopes: Object.freeze([...claims.scopes]) });
+  Object.freeze(copy.scopes);
+  Object.freeze(copy);
   return withValue(ctx, claimsKey, copy);
 }
 

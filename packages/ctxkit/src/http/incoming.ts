@@ -4,7 +4,7 @@
  * and the deadline read from the wire, and the one way the context ends.
  */
 import { type CancelCauseFunc, type CancelFunc, type Context, background, withCancelCause, withTimeout } from '../index.js';
-import type { ServerOptions } from './check.js';
+import { type ServerOptions, checkMaxTimeoutMs } from './check.js';
 import { withValidRequestId } from './request-id.js';
 import { type HeaderValue, parseTimeoutMs, requestIdOrNew } from './wire.js';
 
@@ -25,9 +25,15 @@ export interface IncomingRequest {
 /**
  * The budget a request gets: the client's `connect-timeout-ms` clamped to
  * the server's `maxTimeoutMs`; the server's alone when the header is
- * absent or malformed; `Infinity` when neither sets one.
+ * absent or malformed; `Infinity` when neither sets one. Never NaN or
+ * negative.
+ *
+ * @throws {TypeError} if `maxTimeoutMs` is not a number.
+ * @throws {RangeError} if `maxTimeoutMs` is NaN or negative.
  */
 export function requestBudgetMs(timeoutHeader: HeaderValue, maxTimeoutMs = Infinity): number {
+  // Exported: a caller's NaN would otherwise become a NaN deadline.
+  checkMaxTimeoutMs(maxTimeoutMs, 'requestBudgetMs', 'argument "maxTimeoutMs"');
   const asked = parseTimeoutMs(timeoutHeader);
   return asked === undefined ? maxTimeoutMs : Math.min(asked, maxTimeoutMs);
 }

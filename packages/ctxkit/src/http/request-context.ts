@@ -5,7 +5,7 @@
  * `Response` and `AbortSignal`.
  */
 import { Canceled, type Context } from '../index.js';
-import { type ServerOptions, checkFunction, checkServerOptions, kind } from './check.js';
+import { type ServerOptions, checkFunction, checkServerOptions, kind, readable } from './check.js';
 import { ClientDisconnectedError } from './disconnect.js';
 import { beginRequest } from './incoming.js';
 import { REQUEST_ID_HEADER, TIMEOUT_HEADER } from './wire.js';
@@ -106,8 +106,7 @@ function checkRequest(request: unknown, fn: string): asserts request is Request 
   if (
     r === null ||
     typeof r !== 'object' ||
-    typeof r.headers?.get !== 'function' ||
-    typeof r.signal?.addEventListener !== 'function'
+    !readable(() => typeof r.headers?.get === 'function' && typeof r.signal?.addEventListener === 'function')
   ) {
     throw new TypeError(`ctxkit.${fn}: argument "request" must be a Request, got ${kind(request)}`);
   }

@@ -227,11 +227,13 @@ export function outgoingDeadline(ctx: Context, callDeadline?: number | Date): nu
  * `Infinity` gives `Infinity`.
  *
  * @throws {TypeError} if `deadlineMs` or `now` is not a number.
- * @throws {RangeError} if either is NaN.
+ * @throws {RangeError} if either is NaN, or `now` is not finite.
  */
 export function remainingMs(deadlineMs: number, now: number = Date.now()): number {
   checkMs(deadlineMs, 'remainingMs', 'deadlineMs');
   checkMs(now, 'remainingMs', 'now');
+  // A clock reading is finite; an infinite one would give NaN (Infinity - Infinity) or a budget from nowhere.
+  if (!Number.isFinite(now)) throw new RangeError(`ctxkit.remainingMs: argument "now" must be finite, got ${now}`);
   return Math.max(Math.ceil(deadlineMs - now), 0);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Canceled, type Context } from '../index.js';
-import { type ServerOptions, checkContext, checkServerOptions, kind } from '../http/check.js';
+import { type ServerOptions, checkContext, checkServerOptions, kind, readable } from '../http/check.js';
 import { ClientDisconnectedError } from '../http/disconnect.js';
 import { type IncomingRequest, beginRequest } from '../http/incoming.js';
 import { REQUEST_ID_HEADER, TIMEOUT_HEADER } from '../http/wire.js';
@@ -124,10 +124,11 @@ function endCause(res: ServerResponse): unknown {
  * `withRequestContext` or `ctxkitMiddleware` (or replaced with
  * {@link setContext}). Use it in Express handlers: `contextOf(req)`.
  *
- * @throws {TypeError} if no context was made for `req`: the middleware is
- *   missing or installed after this handler.
+ * @throws {TypeError} if `req` is not an object, or no context was made
+ *   for `req`: the middleware is missing or installed after this handler.
  */
 export function contextOf(req: IncomingMessage): Context {
+  checkReq(req, 'contextOf');
   const ctx = contextOfOrUndefined(req);
   if (ctx === undefined) {
     throw new TypeError(
@@ -137,9 +138,18 @@ export function contextOf(req: IncomingMessage): Context {
   return ctx;
 }
 
-/** The context of `req`, or undefined when none was made. */
+/** The context of `req`, or undefined when none was made (or `req` cannot hold one). */
 export function contextOfOrUndefined(req: IncomingMessage): Context | undefined {
-  return typeof req === 'object' && req !== null ? storedContext(req) : undefined;
+  let ctx: Context | undefined;
+  // readable(): a revoked Proxy throws on the read; it holds no context.
+  return typeof req === 'object' && req !== null && readable(() => (ctx = storedContext(req)) !== undefined) ? ctx : undefined;
+}
+
+/** Throws a TypeError naming `req` unless it is an object whose properties can be read. */
+function checkReq(req: unknown, fn: string): void {
+  if (req === null || typeof req !== 'object' || !readable(() => (req as { headers?: unknown }).headers !== null)) {
+    throw new TypeError(`ctxkit.${fn}: argument "req" must be a node:http IncomingMessage, got ${kind(req)}`);
+  }
 }
 
 /**
@@ -149,10 +159,11 @@ export function contextOfOrUndefined(req: IncomingMessage): Context | undefined 
  * so that it still ends with the request. Pair it with `runWithContext(ctx,
  * next)` so that `current()` agrees.
  *
- * @throws {TypeError} if `ctx` is not a Context, or `req` has no context
- *   yet (there is nothing to derive from).
+ * @throws {TypeError} if `req` is not an object, `ctx` is not a Context,
+ *   or `req` has no context yet (there is nothing to derive from).
  */
 export function setContext(req: IncomingMessage, ctx: Context): void {
+  checkReq(req, 'setContext');
   checkContext(ctx, 'setContext', 'ctx');
   contextOf(req);
   storeContext(req, ctx);
@@ -161,11 +172,11 @@ export function setContext(req: IncomingMessage, ctx: Context): void {
 /** Throws a TypeError unless `req` and `res` look like node:http's request and response. */
 export function checkPair(req: unknown, res: unknown, fn: string): void {
   const q = req as IncomingMessage | null;
-  if (q === null || typeof q !== 'object' || typeof q.headers !== 'object' || q.headers === null) {
+  if (q === null || typeof q !== 'object' || !readable(() => typeof q.headers === 'object' && q.headers !== null)) {
     throw new TypeError(`ctxkit.${fn}: argument "req" must be a node:http IncomingMessage, got ${kind(req)}`);
   }
   const s = res as ServerResponse | null;
-  if (s === null || typeof s !== 'object' || typeof s.on !== 'function' || typeof s.setHeader !== 'function') {
+  if (s === null || typeof s !== 'object' || !readable(() => typeof s.on === 'function' && typeof s.setHeader === 'function')) {
     throw new TypeError(`ctxkit.${fn}: argument "res" must be a node:http ServerResponse, got ${kind(res)}`);
   }
 }
