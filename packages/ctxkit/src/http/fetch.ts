@@ -46,7 +46,10 @@ export interface ContextRequestInit extends RequestInit {
  *
  * As in Go, where the body must be closed: read the body, or cancel it
  * (`await res.body?.cancel()`), or end `ctx`. A response dropped unread
- * keeps its child registered on `ctx` until `ctx` ends. The resolved
+ * keeps its child registered on `ctx` until `ctx` ends, `init.signal`
+ * aborts or `init.timeoutMs` runs out. A `Request` input's own signal and
+ * headers apply unless `init` has its own. Followed redirects carry the
+ * same headers as the first request. The resolved
  * Response is a copy of the one `fetch` returned whose body ends the
  * exchange; `url`, `redirected` and `type` are preserved.
  *
@@ -96,13 +99,18 @@ async function send(ctx: Context, input: RequestInfo | URL, init: ContextRequest
     headers.set(TIMEOUT_HEADER, formatTimeoutMs(set === undefined ? left : Math.min(set, left)));
   }
 
-  // One child for this exchange. Cancelling it releases everything: its
-  // registration on ctx, the deadline timer below it, the listener on signal.
-  let call: Context;
-  let release: CancelFunc;
-  if (signal) [call, release] = withSignal(ctx, signal);
-  else [call, release] = withCancel(ctx);
-  if (own !== undefined && own !== Infinity) [call] = withTimeout(call, Math.max(own, 0)); // released with its parent
+  // One child of ctx for this exchange. Cancelling it releases everything:
+  // its registration on ctx, its deadline timer, the listener on signal.
+  // The call's own budget is the topmost, so that when it runs out it
+  // releases everything too, even for a response dropped unread.
+  let call: Context = ctx;
+  let release: CancelFunc | undefined;
+  if (own !== undefined && own !== Infinity) [call, release] = withTimeout(ctx, Math.max(own, 0));
+  if (signal) {
+    const [linked, unlink] = withSignal(call, signal);
+    call = linked;
+    release ??= unlink; // else cancelling the budget's context cancels this one below it
+  } else if (release === undefined) [call, release] = withCancel(ctx);
 
   /** The error to report once `call` was cancelled before the exchange ended. */
   const failure = (err: unknown): unknown => {
