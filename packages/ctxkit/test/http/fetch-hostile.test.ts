@@ -7,53 +7,18 @@
  * no child or watcher on ctx, no ctxkit timer pending.
  */
 import { getEventListeners } from 'node:events';
-import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Canceled, type Context, DeadlineExceeded, background, cause, withCancel, withCancelCause } from '../../src/index.js';
 import { fetchWithContext, withRequestId } from '../../src/http/index.js';
 import { children, watchers } from '../core/fixtures.js';
 import type { TimerTracker } from '../harness/timers.js';
-import { type TestServer, deferred, serve, trackTimers, within } from './helpers.js';
-
-interface Seen {
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** Resolves with true if the response closed before it finished (the client left). */
-  closedEarly: Promise<boolean>;
-}
+import { type Seen, type TestServer, fetchTarget, trackTimers, within } from './helpers.js';
 
 let srv: TestServer;
-const seen: Seen[] = [];
+let seen: Seen[];
 
 beforeAll(async () => {
-  srv = await serve((req, res) => {
-    const early = deferred<boolean>();
-    const path = new URL(req.url!, 'http://x').pathname;
-    seen.push({ path, headers: req.headers, closedEarly: early.promise });
-    res.on('close', () => early.resolve(!res.writableFinished));
-    if (path === '/slow') {
-      const t = setTimeout(() => res.end('too late'), 5_000);
-      res.on('close', () => clearTimeout(t));
-      return;
-    }
-    if (path === '/drip') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.write('first;');
-      return;
-    }
-    if (path === '/broken') {
-      // A first chunk, then the connection dies mid-body.
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
-      res.write('partial;', () => setTimeout(() => res.socket?.destroy(), 20));
-      return;
-    }
-    if (path === '/redirect') {
-      res.writeHead(302, { location: '/hello' }).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('hello');
-  });
+  ({ srv, seen } = await fetchTarget());
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@
  * nothing stays registered on the context or the caller's signal.
  */
 import { getEventListeners } from 'node:events';
-import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Canceled,
@@ -19,52 +18,13 @@ import {
 } from '../../src/index.js';
 import { fetchWithContext, withRequestId } from '../../src/http/index.js';
 import { registrations } from '../sync/helpers.js';
-import { type TestServer, deferred, foreignParent, serve, trackTimers, within } from './helpers.js';
-
-/** What the server saw of each request, and how each response ended. */
-interface Seen {
-  headers: IncomingHttpHeaders;
-  /** Resolves with true if the response closed before it finished (the client left). */
-  closedEarly: Promise<boolean>;
-  /** performance.now() at that close. */
-  closedAt: Promise<number>;
-}
+import { type Seen, type TestServer, fetchTarget, foreignParent, trackTimers, within } from './helpers.js';
 
 let srv: TestServer;
-const seen: Seen[] = [];
+let seen: Seen[];
 
 beforeAll(async () => {
-  srv = await serve((req, res) => {
-    const early = deferred<boolean>();
-    const at = deferred<number>();
-    seen.push({ headers: req.headers, closedEarly: early.promise, closedAt: at.promise });
-    res.on('close', () => {
-      at.resolve(performance.now());
-      early.resolve(!res.writableFinished);
-    });
-    const path = new URL(req.url!, 'http://x').pathname;
-    if (path === '/slow') {
-      const t = setTimeout(() => res.end('too late'), 5_000);
-      res.on('close', () => clearTimeout(t));
-      return;
-    }
-    if (path === '/drip') {
-      // Headers and a first chunk at once, the rest never (until the client leaves).
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.write('first;');
-      return;
-    }
-    if (path === '/empty') {
-      res.writeHead(204).end();
-      return;
-    }
-    if (path === '/redirect') {
-      res.writeHead(302, { location: '/hello' }).end();
-      return;
-    }
-    res.writeHead(201, { 'content-type': 'text/plain', 'x-answer': '42' });
-    res.end('hello');
-  });
+  ({ srv, seen } = await fetchTarget());
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * context whose registrations are visible as listeners, and bounded waits.
  */
 import { getEventListeners } from 'node:events';
-import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from '../../src/index.js';
 import { type TimerTracker, trackTimers as trackAll } from '../harness/timers.js';
@@ -158,5 +158,62 @@ export async function rawGet(url: string, headerLines: Array<[string, string]>, 
 /** Timers ctxkit's own sources started that are still pending (fetch's housekeeping left out). */
 export function trackTimers(): TimerTracker {
   return trackAll('/packages/ctxkit/src/');
+}
+
+/** What the fetch target saw of one request, and how its response ended. */
+export interface Seen {
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Resolves with true if the response closed before it finished (the client left). */
+  closedEarly: Promise<boolean>;
+  /** performance.now() at that close. */
+  closedAt: Promise<number>;
+}
+
+/**
+ * The server the fetch tests call: `/slow` answers after 5 s (or never,
+ * once the client leaves), `/drip` sends headers and a first chunk and
+ * then nothing, `/broken` dies mid-body, `/empty` is a 204, `/redirect`
+ * points at `/hello`; anything else is a 201 "hello" with `x-answer: 42`.
+ * Every request is recorded in `seen`, in arrival order.
+ */
+export async function fetchTarget(): Promise<{ srv: TestServer; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const srv = await serve((req, res) => {
+    const early = deferred<boolean>();
+    const at = deferred<number>();
+    const path = new URL(req.url!, 'http://x').pathname;
+    seen.push({ path, headers: req.headers, closedEarly: early.promise, closedAt: at.promise });
+    res.on('close', () => {
+      at.resolve(performance.now());
+      early.resolve(!res.writableFinished);
+    });
+    if (path === '/slow') {
+      const t = setTimeout(() => res.end('too late'), 5_000);
+      res.on('close', () => clearTimeout(t));
+      return;
+    }
+    if (path === '/drip') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first;');
+      return;
+    }
+    if (path === '/broken') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      res.write('partial;', () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
+    if (path === '/empty') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (path === '/redirect') {
+      res.writeHead(302, { location: '/hello' }).end();
+      return;
+    }
+    res.writeHead(201, { 'content-type': 'text/plain', 'x-answer': '42' });
+    res.end('hello');
+  });
+  return { srv, seen };
 }
 
