@@ -5,6 +5,7 @@
  * "the client left" from "we finished" (cause `Canceled`) and "we ran out
  * of time" (`DeadlineExceeded`).
  */
+import { causeChainHas } from '../http/cause-chain.js';
 import { shared } from '../http/shared.js';
 
 /** This copy's class; the exported one is the first copy's (see shared.ts in ctxkit/http). */
@@ -35,10 +36,5 @@ export type ClientCancelledError = OwnClientCancelledError;
  * handler caught. Terminates on cyclic chains.
  */
 export function isClientCancelled(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e = err; e !== null && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    if (e instanceof ClientCancelledError) return true;
-    seen.add(e);
-  }
-  return false;
+  return causeChainHas(err, ClientCancelledError);
 }

@@ -4,6 +4,7 @@
  * from "we finished" (cause `Canceled`) and "we ran out of time"
  * (`DeadlineExceeded`).
  */
+import { causeChainHas } from './cause-chain.js';
 import { shared } from './shared.js';
 
 /** This copy's class; the exported one is the first copy's (see shared.ts). */
@@ -38,10 +39,5 @@ export type ClientDisconnectedError = OwnClientDisconnectedError;
  * handler caught. Terminates on cyclic chains.
  */
 export function isClientDisconnected(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e = err; e !== null && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    if (e instanceof ClientDisconnectedError) return true;
-    seen.add(e);
-  }
-  return false;
+  return causeChainHas(err, ClientDisconnectedError);
 }
