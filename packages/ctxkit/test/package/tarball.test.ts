@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_AND_SYNC_OUTPUT, coreAndSyncProgram } from '../harness/load-package.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -44,25 +45,6 @@ async function copyClone(dest: string): Promise<void> {
     else if (stat.isFile()) await copyFile(from, join(dest, rel));
   }
 }
-
-const PROGRAM = (load: string) => `
-${load}
-const [ctx, cancel] = core.withCancelCause(core.withValue(core.background(), core.createKey('rid'), 'r-1'));
-const [g, gctx] = sync.Group.withContext(ctx);
-g.go(() => { throw new Error('boom'); });
-g.wait().catch((e) => {
-  console.log(String(gctx));
-  console.log(e.message, core.cause(gctx) === e, gctx.err() === core.Canceled, ctx.err() === undefined);
-  cancel();
-  console.log(typeof cancel[Symbol.dispose], ctx.signal.reason === core.Canceled);
-});
-`;
-
-const EXPECTED = [
-  'context.Background.WithValue(rid, r-1).WithCancel.WithCancel',
-  'boom true true true',
-  'function true',
-];
 
 const CONSUMER = `
 import { background, createKey, withCancelCause, withTimeout, withValue, type CancelFunc, type Context } from 'ctxkit';
@@ -155,21 +137,21 @@ describe('the installed tarball', () => {
   it('loads as ESM, ctxkit/sync sharing the core with ctxkit', async () => {
     const out = await run(
       process.execPath,
-      ['--input-type=module', '-e', PROGRAM(`const core = await import('ctxkit'); const sync = await import('ctxkit/sync');`)],
+      ['--input-type=module', '-e', coreAndSyncProgram(`const core = await import('ctxkit'); const sync = await import('ctxkit/sync');`)],
       app,
       20_000,
     );
-    expect(out.split('\n')).toEqual(EXPECTED);
+    expect(out.split('\n')).toEqual(CORE_AND_SYNC_OUTPUT);
   });
 
   it('loads as CommonJS, ctxkit/sync sharing the core with ctxkit', async () => {
     const out = await run(
       process.execPath,
-      ['--input-type=commonjs', '-e', PROGRAM(`const core = require('ctxkit'); const sync = require('ctxkit/sync');`)],
+      ['--input-type=commonjs', '-e', coreAndSyncProgram(`const core = require('ctxkit'); const sync = require('ctxkit/sync');`)],
       app,
       20_000,
     );
-    expect(out.split('\n')).toEqual(EXPECTED);
+    expect(out.split('\n')).toEqual(CORE_AND_SYNC_OUTPUT);
   });
 
   it('type-checks a consumer, as ESM and as CommonJS, with skipLibCheck off', async () => {

@@ -4,24 +4,15 @@
  * and two installs of the same version in different node_modules folders.
  * Run against the built package in a child process, as users load it.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNode } from '../harness/load-package.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PKG = fileURLToPath(new URL('../../', import.meta.url));
-
-function node(args: string[], cwd = ROOT): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd, timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(stdout.trim());
-    });
-  });
-}
 
 /** `a` makes the parent, `b` derives from it and inspects the result. */
 const program = (load: string) => `
@@ -55,24 +46,24 @@ const expected = [
 
 describe('two copies of ctxkit in one process', () => {
   it('ESM app, CommonJS dependency: a context made by the CommonJS build is a ctxkit context to the ESM build', async () => {
-    const out = await node([
+    const out = await runNode([
       '--input-type=module',
       '-e',
       program(`import { createRequire } from 'node:module';
 const require = createRequire(${JSON.stringify(ROOT + 'package.json')});
 const a = require('ctxkit'); const b = await import('ctxkit'); const bs = await import('ctxkit/sync');`),
-    ]);
+    ], ROOT);
     expect(out.split('\n')).toEqual(expected);
   });
 
   it('and the other way round: the ESM build made the parent', async () => {
-    const out = await node([
+    const out = await runNode([
       '--input-type=module',
       '-e',
       program(`import { createRequire } from 'node:module';
 const require = createRequire(${JSON.stringify(ROOT + 'package.json')});
 const a = await import('ctxkit'); const b = require('ctxkit'); const bs = require('ctxkit/sync');`),
-    ]);
+    ], ROOT);
     expect(out.split('\n')).toEqual(expected);
   });
 
@@ -96,7 +87,7 @@ const a = await import('ctxkit'); const b = require('ctxkit'); const bs = requir
       program(`const one = await import('./one/load.mjs'); const two = await import('./two/load.mjs');
 const a = one.core; const b = two.core; const bs = two.sync;`),
     );
-    const out = await node(['main.mjs'], dir);
+    const out = await runNode(['main.mjs'], dir);
     expect(out.split('\n')).toEqual(expected);
   });
 });
